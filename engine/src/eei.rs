@@ -1,0 +1,787 @@
+//! The Ethereum Environment Interface (module `ethereum`, ewasm/design
+//! `eth_interface.md`), plus `create2` and `getChainId`, and the `debug` namespace.
+//!
+//! [`EEI_FUNCTIONS`] is the single table of imports: validation checks import names and
+//! signatures against it, dispatch charges its static gas before running the function,
+//! and `docs/EEI.md` is generated from it ([`markdown_table`]). Semantics and gas follow
+//! Hera 0.6 (`src/eei.cpp`) to the unit: static gas first, then dynamic gas, then the
+//! effect; every pointer is bounds-checked (out of range is
+//! [`Trap::InvalidMemoryAccess`]); u128 values are little-endian in memory and a host
+//! value of 2^128 or more is [`Trap::ArgumentOutOfRange`].
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::execution::{Env, Halt, Trap};
+use crate::gas::{EeiCosts, words};
+use crate::host::{Address, Bytes32, CallKind, Host, Message, U256};
+use crate::limits::{BLOCK_HASH_HISTORY, MAX_CONTRACT_CALL_DEPTH, MAX_LOG_TOPICS};
+use crate::module::{HostFunction, Module, ValueType};
+use crate::{Status, keccak256};
+
+const I32: ValueType = ValueType::I32;
+const I64: ValueType = ValueType::I64;
+
+/// An EEI function.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum EeiFunction {
+    UseGas,
+    GetGasLeft,
+    GetAddress,
+    GetExternalBalance,
+    GetBlockHash,
+    GetCallDataSize,
+    CallDataCopy,
+    GetCaller,
+    GetCallValue,
+    CodeCopy,
+    GetCodeSize,
+    ExternalCodeCopy,
+    GetExternalCodeSize,
+    GetBlockCoinbase,
+    GetBlockDifficulty,
+    GetBlockGasLimit,
+    GetTxGasPrice,
+    Log,
+    GetBlockNumber,
+    GetBlockTimestamp,
+    GetTxOrigin,
+    StorageStore,
+    StorageLoad,
+    Finish,
+    Revert,
+    GetReturnDataSize,
+    ReturnDataCopy,
+    Call,
+    CallCode,
+    CallDelegate,
+    CallStatic,
+    Create,
+    Create2,
+    SelfDestruct,
+    GetChainId,
+}
+
+/// The static part of an EEI function's gas, named after [`EeiCosts`] fields.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StaticGas {
+    /// Nothing static (`finish`, `revert`; `useGas` charges its argument).
+    None,
+    /// [`EeiCosts::base`].
+    Base,
+    /// [`EeiCosts::verylow`].
+    VeryLow,
+    /// [`EeiCosts::balance`].
+    Balance,
+    /// [`EeiCosts::extcode`].
+    ExtCode,
+    /// [`EeiCosts::blockhash`].
+    BlockHash,
+    /// [`EeiCosts::storage_load`].
+    StorageLoad,
+    /// [`EeiCosts::storage_store_change`].
+    StorageStore,
+    /// [`EeiCosts::log`].
+    Log,
+    /// [`EeiCosts::call`].
+    Call,
+    /// [`EeiCosts::create`].
+    Create,
+    /// [`EeiCosts::selfdestruct`].
+    SelfDestruct,
+}
+
+impl StaticGas {
+    /// The amount under `costs`.
+    pub const fn cost(self, costs: &EeiCosts) -> u64 {
+        match self {
+            StaticGas::None => 0,
+            StaticGas::Base => costs.base,
+            StaticGas::VeryLow => costs.verylow,
+            StaticGas::Balance => costs.balance,
+            StaticGas::ExtCode => costs.extcode,
+            StaticGas::BlockHash => costs.blockhash,
+            StaticGas::StorageLoad => costs.storage_load,
+            StaticGas::StorageStore => costs.storage_store_change,
+            StaticGas::Log => costs.log,
+            StaticGas::Call => costs.call,
+            StaticGas::Create => costs.create,
+            StaticGas::SelfDestruct => costs.selfdestruct,
+        }
+    }
+}
+
+/// One row of the import table.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct EeiImport {
+    /// The function.
+    pub function: EeiFunction,
+    /// Its import name in module `ethereum`.
+    pub name: &'static str,
+    /// Parameter types.
+    pub params: &'static [ValueType],
+    /// Result types.
+    pub results: &'static [ValueType],
+    /// Static gas, charged before anything else.
+    pub gas: StaticGas,
+    /// What is charged on top of the static gas.
+    pub dynamic_gas: &'static str,
+}
+
+macro_rules! eei_table {
+    ($($function:ident $name:literal ($($p:ident),*) -> ($($r:ident),*) $gas:ident $dynamic:literal;)*) => {
+        /// Every EEI import, in [`EeiFunction`] order.
+        pub const EEI_FUNCTIONS: &[EeiImport] = &[
+            $(EeiImport {
+                function: EeiFunction::$function,
+                name: $name,
+                params: &[$($p),*],
+                results: &[$($r),*],
+                gas: StaticGas::$gas,
+                dynamic_gas: $dynamic,
+            },)*
+        ];
+    };
+}
+
+eei_table! {
+    UseGas "useGas" (I64) -> () None "the argument";
+    GetGasLeft "getGasLeft" () -> (I64) Base "";
+    GetAddress "getAddress" (I32) -> () Base "";
+    GetExternalBalance "getExternalBalance" (I32, I32) -> () Balance "";
+    GetBlockHash "getBlockHash" (I64, I32) -> (I32) BlockHash "";
+    GetCallDataSize "getCallDataSize" () -> (I32) Base "";
+    CallDataCopy "callDataCopy" (I32, I32, I32) -> () VeryLow "3 per word copied";
+    GetCaller "getCaller" (I32) -> () Base "";
+    GetCallValue "getCallValue" (I32) -> () Base "";
+    CodeCopy "codeCopy" (I32, I32, I32) -> () VeryLow "3 per word copied";
+    GetCodeSize "getCodeSize" () -> (I32) Base "";
+    ExternalCodeCopy "externalCodeCopy" (I32, I32, I32, I32) -> () ExtCode "3 per word copied";
+    GetExternalCodeSize "getExternalCodeSize" (I32) -> (I32) ExtCode "";
+    GetBlockCoinbase "getBlockCoinbase" (I32) -> () Base "";
+    GetBlockDifficulty "getBlockDifficulty" (I32) -> () Base "";
+    GetBlockGasLimit "getBlockGasLimit" () -> (I64) Base "";
+    GetTxGasPrice "getTxGasPrice" (I32) -> () Base "";
+    Log "log" (I32, I32, I32, I32, I32, I32, I32) -> () Log "375 per topic + 8 per data byte";
+    GetBlockNumber "getBlockNumber" () -> (I64) Base "";
+    GetBlockTimestamp "getBlockTimestamp" () -> (I64) Base "";
+    GetTxOrigin "getTxOrigin" (I32) -> () Base "";
+    StorageStore "storageStore" (I32, I32) -> () StorageStore "+15000 when a zero slot becomes non-zero; clearing refunds 15000";
+    StorageLoad "storageLoad" (I32, I32) -> () StorageLoad "";
+    Finish "finish" (I32, I32) -> () None "";
+    Revert "revert" (I32, I32) -> () None "";
+    GetReturnDataSize "getReturnDataSize" () -> (I32) Base "";
+    ReturnDataCopy "returnDataCopy" (I32, I32, I32) -> () VeryLow "3 per word copied";
+    Call "call" (I64, I32, I32, I32, I32) -> (I32) Call "+9000 with value, +25000 with value to a new account, + forwarded gas";
+    CallCode "callCode" (I64, I32, I32, I32, I32) -> (I32) Call "+9000 with value, + forwarded gas";
+    CallDelegate "callDelegate" (I64, I32, I32, I32) -> (I32) Call "+ forwarded gas";
+    CallStatic "callStatic" (I64, I32, I32, I32) -> (I32) Call "+ forwarded gas";
+    Create "create" (I32, I32, I32, I32) -> (I32) Create "+ all but 1/64 of the remaining gas, forwarded";
+    Create2 "create2" (I32, I32, I32, I32, I32) -> (I32) Create "6 per word of init code (EIP-1014) + all but 1/64 forwarded";
+    SelfDestruct "selfDestruct" (I32) -> () SelfDestruct "+25000 if the beneficiary does not exist; refunds 24000 once";
+    GetChainId "getChainId" (I32) -> () Base "";
+}
+
+/// The EEI import named `name`.
+pub fn lookup(name: &str) -> Option<&'static EeiImport> {
+    EEI_FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// A `debug` namespace function.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum DebugFunction {
+    Print32,
+    Print64,
+    PrintMem,
+    PrintMemHex,
+    PrintStorage,
+    PrintStorageHex,
+}
+
+/// A `debug` import.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DebugImport {
+    /// The function.
+    pub function: DebugFunction,
+    /// Its import name in module `debug`.
+    pub name: &'static str,
+    /// Parameter types.
+    pub params: &'static [ValueType],
+    /// Result types.
+    pub results: &'static [ValueType],
+}
+
+/// The `debug` namespace (Hera's debugging helpers; free of charge).
+pub const DEBUG_FUNCTIONS: &[DebugImport] = &[
+    DebugImport {
+        function: DebugFunction::Print32,
+        name: "print32",
+        params: &[I32],
+        results: &[],
+    },
+    DebugImport {
+        function: DebugFunction::Print64,
+        name: "print64",
+        params: &[I64],
+        results: &[],
+    },
+    DebugImport {
+        function: DebugFunction::PrintMem,
+        name: "printMem",
+        params: &[I32, I32],
+        results: &[],
+    },
+    DebugImport {
+        function: DebugFunction::PrintMemHex,
+        name: "printMemHex",
+        params: &[I32, I32],
+        results: &[],
+    },
+    DebugImport {
+        function: DebugFunction::PrintStorage,
+        name: "printStorage",
+        params: &[I32],
+        results: &[],
+    },
+    DebugImport {
+        function: DebugFunction::PrintStorageHex,
+        name: "printStorageHex",
+        params: &[I32],
+        results: &[],
+    },
+];
+
+/// The `debug` import named `name`.
+pub fn lookup_debug(name: &str) -> Option<&'static DebugImport> {
+    DEBUG_FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// The import table as a Markdown table (the source of `docs/EEI.md`).
+pub fn markdown_table(costs: &EeiCosts) -> String {
+    let mut out =
+        String::from("| import | signature | static gas | dynamic gas |\n|---|---|---|---|\n");
+    for f in EEI_FUNCTIONS {
+        let types = |ts: &[ValueType]| {
+            ts.iter()
+                .map(|t| match t {
+                    ValueType::I32 => "i32",
+                    ValueType::I64 => "i64",
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let results = if f.results.is_empty() {
+            String::new()
+        } else {
+            format!(" -> {}", types(f.results))
+        };
+        out.push_str(&format!(
+            "| `{}` | ({}){} | {} | {} |\n",
+            f.name,
+            types(f.params),
+            results,
+            f.gas.cost(costs),
+            f.dynamic_gas
+        ));
+    }
+    out
+}
+
+// ---------------------------------------------------------------- memory helpers
+
+/// An i32 pointer or length argument.
+#[inline]
+fn arg32(args: &[u64], index: usize) -> u64 {
+    u64::from(args[index] as u32)
+}
+
+fn read(memory: &[u8], ptr: u64, len: u64) -> Result<&[u8], Trap> {
+    let range =
+        crate::execution::memory::range(ptr, len, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
+    Ok(&memory[range])
+}
+
+fn write(memory: &mut [u8], ptr: u64, bytes: &[u8]) -> Result<(), Trap> {
+    let range = crate::execution::memory::range(ptr, bytes.len() as u64, memory.len())
+        .ok_or(Trap::InvalidMemoryAccess)?;
+    memory[range].copy_from_slice(bytes);
+    Ok(())
+}
+
+fn read_address(memory: &[u8], ptr: u64) -> Result<Address, Trap> {
+    let mut address = Address::ZERO;
+    address.0.copy_from_slice(read(memory, ptr, 20)?);
+    Ok(address)
+}
+
+fn read_bytes32(memory: &[u8], ptr: u64) -> Result<Bytes32, Trap> {
+    let mut word = Bytes32::ZERO;
+    word.0.copy_from_slice(read(memory, ptr, 32)?);
+    Ok(word)
+}
+
+/// Reads a u128 stored little-endian.
+fn read_u128(memory: &[u8], ptr: u64) -> Result<U256, Trap> {
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(read(memory, ptr, 16)?);
+    Ok(U256::from(u128::from_le_bytes(bytes)))
+}
+
+/// A host value as u128, or ARGUMENT_OUT_OF_RANGE.
+fn as_u128(value: &U256) -> Result<u128, Trap> {
+    u128::try_from(*value).map_err(|_| Trap::ArgumentOutOfRange)
+}
+
+/// Writes a host value as a little-endian u128.
+fn write_u128(memory: &mut [u8], ptr: u64, value: &U256) -> Result<(), Trap> {
+    let value = as_u128(value)?;
+    write(memory, ptr, &value.to_le_bytes())
+}
+
+/// Copies `len` bytes of `source` from `offset` to memory at `ptr`; the source range
+/// must lie within `source` (no zero fill).
+fn copy_out(memory: &mut [u8], ptr: u64, source: &[u8], offset: u64, len: u64) -> Result<(), Trap> {
+    let from = crate::execution::memory::range(offset, len, source.len())
+        .ok_or(Trap::InvalidMemoryAccess)?;
+    write(memory, ptr, &source[from])
+}
+
+// ---------------------------------------------------------------- dispatch
+
+/// Runs imported function `import` with its arguments in `args` (results are written
+/// back from `args[0]`).
+pub(crate) fn call_host<H: Host + ?Sized>(
+    module: &Module,
+    import: u32,
+    args: &mut [u64],
+    memory: &mut Vec<u8>,
+    env: &mut Env<'_, H>,
+) -> Result<(), Halt> {
+    let Some(definition) = module.imports.get(import as usize) else {
+        return Err(Halt::Trap(Trap::HostTrap));
+    };
+    match definition.function {
+        HostFunction::Eei(function) => {
+            let costs = &module.schedule.eei;
+            let static_gas = EEI_FUNCTIONS[function as usize].gas.cost(costs);
+            env.charge(static_gas)?;
+            eei(function, costs, args, memory, env)
+        }
+        HostFunction::Bignum(function) => {
+            crate::bignum::execute(function, &module.schedule.bignum, args, memory, env)
+        }
+        HostFunction::Debug(function) => debug(function, args, memory, env),
+        HostFunction::External(_) => {
+            let params: Vec<u64> = args[..definition.signature.params.len()].to_vec();
+            let results = definition.signature.results.len();
+            env.host
+                .call_external(definition, &params, &mut args[..results])
+                .map_err(|_| Halt::Trap(Trap::HostTrap))
+        }
+    }
+}
+
+fn eei<H: Host + ?Sized>(
+    function: EeiFunction,
+    costs: &EeiCosts,
+    args: &mut [u64],
+    memory: &mut Vec<u8>,
+    env: &mut Env<'_, H>,
+) -> Result<(), Halt> {
+    use EeiFunction as F;
+    let message = env.message;
+    match function {
+        F::UseGas => {
+            let amount = args[0] as i64;
+            if amount < 0 {
+                return Err(Trap::ArgumentOutOfRange.into());
+            }
+            env.charge(amount as u64)?;
+        }
+        F::GetGasLeft => args[0] = env.gas,
+        F::GetAddress => write(memory, arg32(args, 0), &message.recipient.0)?,
+        F::GetCaller => write(memory, arg32(args, 0), &message.sender.0)?,
+        F::GetCallValue => write_u128(memory, arg32(args, 0), &message.value)?,
+        F::GetExternalBalance => {
+            let address = read_address(memory, arg32(args, 0))?;
+            let balance = env.host.balance(&address);
+            write_u128(memory, arg32(args, 1), &balance)?;
+        }
+        F::GetBlockHash => {
+            let number = args[0];
+            let out = arg32(args, 1);
+            let current = env.host.tx_context().number;
+            let in_range = number < current && number >= current.saturating_sub(BLOCK_HASH_HISTORY);
+            let hash = if in_range {
+                env.host.block_hash(number)
+            } else {
+                Bytes32::ZERO
+            };
+            // eth_interface.md: the result pointer is checked even on failure.
+            read(memory, out, 32)?;
+            if hash.is_zero() {
+                args[0] = 1;
+            } else {
+                write(memory, out, &hash.0)?;
+                args[0] = 0;
+            }
+        }
+        F::GetCallDataSize => args[0] = message.input.len() as u64,
+        F::CallDataCopy | F::CodeCopy | F::ReturnDataCopy => {
+            let (out, offset, len) = (arg32(args, 0), arg32(args, 1), arg32(args, 2));
+            env.charge(costs.copy_word * words(len))?;
+            let source: &[u8] = match function {
+                F::CallDataCopy => message.input,
+                F::CodeCopy => env.code,
+                _ => &env.return_data,
+            };
+            copy_out(memory, out, source, offset, len)?;
+        }
+        F::GetCodeSize => args[0] = env.code.len() as u64,
+        F::ExternalCodeCopy => {
+            let (out, offset, len) = (arg32(args, 1), arg32(args, 2), arg32(args, 3));
+            env.charge(costs.copy_word * words(len))?;
+            let address = read_address(memory, arg32(args, 0))?;
+            let range = crate::execution::memory::range(out, len, memory.len())
+                .ok_or(Trap::InvalidMemoryAccess)?;
+            let copied = env
+                .host
+                .copy_code(&address, offset as usize, &mut memory[range]);
+            if copied as u64 != len {
+                return Err(Trap::InvalidMemoryAccess.into());
+            }
+        }
+        F::GetExternalCodeSize => {
+            let address = read_address(memory, arg32(args, 0))?;
+            args[0] = u64::from(env.host.code_size(&address) as u32);
+        }
+        F::GetBlockCoinbase => {
+            let coinbase = env.host.tx_context().coinbase;
+            write(memory, arg32(args, 0), &coinbase.0)?;
+        }
+        F::GetTxOrigin => {
+            let origin = env.host.tx_context().origin;
+            write(memory, arg32(args, 0), &origin.0)?;
+        }
+        F::GetBlockDifficulty => {
+            let difficulty = env.host.tx_context().difficulty;
+            write(memory, arg32(args, 0), &difficulty.to_le_bytes::<32>())?;
+        }
+        F::GetTxGasPrice => {
+            let price = env.host.tx_context().gas_price;
+            write_u128(memory, arg32(args, 0), &price)?;
+        }
+        F::GetChainId => {
+            let chain_id = env.host.tx_context().chain_id;
+            write_u128(memory, arg32(args, 0), &chain_id)?;
+        }
+        F::GetBlockGasLimit => args[0] = env.host.tx_context().gas_limit,
+        F::GetBlockNumber => args[0] = env.host.tx_context().number,
+        F::GetBlockTimestamp => args[0] = env.host.tx_context().timestamp,
+        F::Log => {
+            let (data, len, count) = (arg32(args, 0), arg32(args, 1), arg32(args, 2));
+            env.charge(costs.log_topic * count + costs.log_data_byte * len)?;
+            if message.is_static {
+                return Err(Trap::StaticModeViolation.into());
+            }
+            if count > u64::from(MAX_LOG_TOPICS) {
+                return Err(Trap::TooManyLogTopics.into());
+            }
+            let mut topics = [Bytes32::ZERO; MAX_LOG_TOPICS as usize];
+            for (i, topic) in topics.iter_mut().enumerate().take(count as usize) {
+                *topic = read_bytes32(memory, arg32(args, 3 + i))?;
+            }
+            let data = read(memory, data, len)?;
+            env.host
+                .emit_log(&message.recipient, &topics[..count as usize], data);
+        }
+        F::StorageStore => {
+            if message.is_static {
+                return Err(Trap::StaticModeViolation.into());
+            }
+            let key = read_bytes32(memory, arg32(args, 0))?;
+            let value = read_bytes32(memory, arg32(args, 1))?;
+            let current = env.host.storage(&message.recipient, &key);
+            if current.is_zero() && !value.is_zero() {
+                env.charge(costs.storage_store_create - costs.storage_store_change)?;
+            }
+            if !current.is_zero() && value.is_zero() {
+                env.refund += costs.storage_clear_refund;
+            }
+            env.host.set_storage(&message.recipient, &key, &value);
+        }
+        F::StorageLoad => {
+            let key = read_bytes32(memory, arg32(args, 0))?;
+            let value = env.host.storage(&message.recipient, &key);
+            write(memory, arg32(args, 1), &value.0)?;
+        }
+        F::Finish | F::Revert => {
+            env.output = read(memory, arg32(args, 0), arg32(args, 1))?.to_vec();
+            return Err(if function == F::Finish {
+                Halt::Finish
+            } else {
+                Halt::Revert
+            });
+        }
+        F::GetReturnDataSize => args[0] = env.return_data.len() as u64,
+        F::Call | F::CallCode | F::CallDelegate | F::CallStatic => {
+            args[0] = call(function, costs, args, memory, env)?;
+        }
+        F::Create | F::Create2 => {
+            args[0] = create(function, costs, args, memory, env)?;
+        }
+        F::SelfDestruct => {
+            if message.is_static {
+                return Err(Trap::StaticModeViolation.into());
+            }
+            let beneficiary = read_address(memory, arg32(args, 0))?;
+            if !env.host.account_exists(&beneficiary) {
+                env.charge(costs.new_account)?;
+            }
+            if env.host.selfdestruct(&message.recipient, &beneficiary) {
+                env.refund += costs.selfdestruct_refund;
+            }
+            env.output.clear();
+            return Err(Halt::Finish);
+        }
+    }
+    Ok(())
+}
+
+/// Whether the executing account can pay `value` (Hera: a balance of 2^128 or more is
+/// ARGUMENT_OUT_OF_RANGE).
+fn can_pay<H: Host + ?Sized>(env: &mut Env<'_, H>, value: &U256) -> Result<bool, Trap> {
+    let balance = env.host.balance(&env.message.recipient);
+    Ok(as_u128(&balance)? >= as_u128(value)?)
+}
+
+/// All but one 64th (EIP-150).
+fn all_but_one_64th(gas: u64) -> u64 {
+    gas - gas / 64
+}
+
+/// Maps a callee's status to the EEI's result code.
+fn result_code(status: Status) -> u64 {
+    match status {
+        Status::Success => 0,
+        Status::Revert => 2,
+        _ => 1,
+    }
+}
+
+fn call<H: Host + ?Sized>(
+    function: EeiFunction,
+    costs: &EeiCosts,
+    args: &[u64],
+    memory: &[u8],
+    env: &mut Env<'_, H>,
+) -> Result<u64, Trap> {
+    let message = env.message;
+    let requested = args[0] as i64;
+    if requested < 0 {
+        return Err(Trap::ArgumentOutOfRange);
+    }
+    let target = read_address(memory, arg32(args, 1))?;
+    let (kind, value, data_arg) = match function {
+        EeiFunction::Call => (CallKind::Call, read_u128(memory, arg32(args, 2))?, 3),
+        EeiFunction::CallCode => (CallKind::CallCode, read_u128(memory, arg32(args, 2))?, 3),
+        EeiFunction::CallDelegate => (CallKind::DelegateCall, message.value, 2),
+        _ => (CallKind::Call, U256::ZERO, 2),
+    };
+    let is_static = message.is_static || function == EeiFunction::CallStatic;
+    if function == EeiFunction::Call && !value.is_zero() && message.is_static {
+        return Err(Trap::StaticModeViolation);
+    }
+    let input = read(memory, arg32(args, data_arg), arg32(args, data_arg + 1))?;
+    if message.depth >= MAX_CONTRACT_CALL_DEPTH {
+        env.return_data.clear();
+        return Ok(1);
+    }
+    let transfers_value =
+        matches!(function, EeiFunction::Call | EeiFunction::CallCode) && !value.is_zero();
+    if transfers_value {
+        env.charge(costs.value_transfer)?;
+        if !can_pay(env, &value)? {
+            env.return_data.clear();
+            return Ok(1);
+        }
+        if function == EeiFunction::Call && !env.host.account_exists(&target) {
+            env.charge(costs.new_account)?;
+        }
+    }
+    let mut gas = (requested as u64).min(all_but_one_64th(env.gas));
+    env.charge(gas)?;
+    if transfers_value {
+        gas += costs.value_stipend;
+    }
+    let keccak_address = Address::from_low_u64(9);
+    let outcome = if env.keccak_system_contract && target == keccak_address && !transfers_value {
+        let cost = costs.keccak256 + costs.keccak256_word * words(input.len() as u64);
+        if gas >= cost {
+            crate::host::CallOutcome {
+                status: Status::Success,
+                output: keccak256(input).0.to_vec(),
+                gas_left: gas - cost,
+                gas_refund: 0,
+                create_address: None,
+            }
+        } else {
+            crate::host::CallOutcome::failure()
+        }
+    } else {
+        let (recipient, sender) = match kind {
+            CallKind::Call => (target, message.recipient),
+            CallKind::CallCode => (message.recipient, message.recipient),
+            _ => (message.recipient, message.sender),
+        };
+        env.host.call(&Message {
+            kind,
+            is_static,
+            depth: message.depth + 1,
+            gas,
+            recipient,
+            sender,
+            input,
+            value,
+            code_address: target,
+            salt: Bytes32::ZERO,
+        })
+    };
+    env.gas += outcome.gas_left.min(gas);
+    if outcome.status == Status::Success {
+        env.refund += outcome.gas_refund;
+    }
+    env.return_data = outcome.output;
+    Ok(result_code(outcome.status))
+}
+
+fn create<H: Host + ?Sized>(
+    function: EeiFunction,
+    costs: &EeiCosts,
+    args: &[u64],
+    memory: &mut [u8],
+    env: &mut Env<'_, H>,
+) -> Result<u64, Trap> {
+    let message = env.message;
+    let (data, len) = (arg32(args, 1), arg32(args, 2));
+    let (kind, salt, out) = if function == EeiFunction::Create2 {
+        env.charge(costs.create2_word * words(len))?;
+        (CallKind::Create2, Some(arg32(args, 3)), arg32(args, 4))
+    } else {
+        (CallKind::Create, None, arg32(args, 3))
+    };
+    if message.is_static {
+        return Err(Trap::StaticModeViolation);
+    }
+    let value = read_u128(memory, arg32(args, 0))?;
+    let salt = match salt {
+        // The salt is a u256 stored little-endian; the host wants the big-endian word.
+        Some(ptr) => {
+            let mut word = read_bytes32(memory, ptr)?;
+            word.0.reverse();
+            word
+        }
+        None => Bytes32::ZERO,
+    };
+    if message.depth >= MAX_CONTRACT_CALL_DEPTH || !can_pay(env, &value)? {
+        env.return_data.clear();
+        return Ok(1);
+    }
+    let init_code = read(memory, data, len)?;
+    let gas = all_but_one_64th(env.gas);
+    env.charge(gas)?;
+    let outcome = env.host.call(&Message {
+        kind,
+        is_static: false,
+        depth: message.depth + 1,
+        gas,
+        recipient: Address::ZERO,
+        sender: message.recipient,
+        input: init_code,
+        value,
+        code_address: Address::ZERO,
+        salt,
+    });
+    env.gas += outcome.gas_left.min(gas);
+    if outcome.status == Status::Success {
+        env.refund += outcome.gas_refund;
+        env.return_data.clear();
+        let address = outcome.create_address.unwrap_or(Address::ZERO);
+        write(memory, out, &address.0)?;
+    } else {
+        env.return_data = outcome.output;
+    }
+    Ok(result_code(outcome.status))
+}
+
+fn debug<H: Host + ?Sized>(
+    function: DebugFunction,
+    args: &[u64],
+    memory: &[u8],
+    env: &mut Env<'_, H>,
+) -> Result<(), Halt> {
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let line = match function {
+        DebugFunction::Print32 => format!("print32: {0} 0x{0:x}", args[0] as u32),
+        DebugFunction::Print64 => format!("print64: {0} 0x{0:x}", args[0]),
+        DebugFunction::PrintMem | DebugFunction::PrintMemHex => {
+            let bytes = read(memory, arg32(args, 0), arg32(args, 1))?;
+            if function == DebugFunction::PrintMem {
+                format!("printMem: {}", String::from_utf8_lossy(bytes))
+            } else {
+                format!("printMemHex: {}", hex(bytes))
+            }
+        }
+        DebugFunction::PrintStorage | DebugFunction::PrintStorageHex => {
+            let key = read_bytes32(memory, arg32(args, 0))?;
+            let value = env.host.storage(&env.message.recipient, &key);
+            if function == DebugFunction::PrintStorage {
+                format!("printStorage {key}: {}", String::from_utf8_lossy(&value.0))
+            } else {
+                format!("printStorageHex {key}: {}", hex(&value.0))
+            }
+        }
+    };
+    env.host.debug_print(&line);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_enum_order_and_complete() {
+        assert_eq!(
+            EEI_FUNCTIONS.len(),
+            35,
+            "33 EEI functions plus create2 and getChainId"
+        );
+        for (i, f) in EEI_FUNCTIONS.iter().enumerate() {
+            assert_eq!(f.function as usize, i, "{}", f.name);
+            assert_eq!(lookup(f.name), Some(f));
+        }
+        assert!(lookup("nonexistent").is_none());
+    }
+
+    #[test]
+    fn hera_static_costs() {
+        let costs = EeiCosts::BYZANTIUM;
+        let cost = |name| lookup(name).unwrap().gas.cost(&costs);
+        assert_eq!(cost("getGasLeft"), 2);
+        assert_eq!(cost("callDataCopy"), 3);
+        assert_eq!(cost("getExternalBalance"), 400);
+        assert_eq!(cost("getBlockHash"), 800);
+        assert_eq!(cost("externalCodeCopy"), 700);
+        assert_eq!(cost("storageLoad"), 200);
+        assert_eq!(cost("storageStore"), 5000);
+        assert_eq!(cost("log"), 375);
+        assert_eq!(cost("call"), 700);
+        assert_eq!(cost("create2"), 32000);
+        assert_eq!(cost("selfDestruct"), 5000);
+        assert_eq!(cost("finish"), 0);
+    }
+}

@@ -1,0 +1,251 @@
+//! The [`Host`] trait: what the engine needs from the chain, at the level of the EEI.
+//!
+//! The engine decodes every EEI argument from linear memory, bounds-checks it, charges
+//! its gas and enforces static mode, depth and value rules; a host only answers
+//! questions about state and performs effects, with plain Rust types in and out. Four
+//! hosts implement it: the FRAME pallet, the EVMC adapter, the state-test runner and
+//! [`crate::mock::MockHost`].
+
+use alloc::vec::Vec;
+use core::fmt;
+
+pub use ruint::aliases::U256;
+
+use crate::Status;
+
+/// A 20-byte account address.
+#[derive(Copy, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Address(pub [u8; 20]);
+
+/// A 32-byte word: storage keys and values, log topics, hashes.
+#[derive(Copy, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bytes32(pub [u8; 32]);
+
+impl Address {
+    /// The zero address.
+    pub const ZERO: Address = Address([0; 20]);
+
+    /// The address whose last byte is `n` (precompiles and system contracts).
+    pub const fn from_low_u64(n: u64) -> Address {
+        let mut bytes = [0u8; 20];
+        let n = n.to_be_bytes();
+        let mut i = 0;
+        while i < 8 {
+            bytes[12 + i] = n[i];
+            i += 1;
+        }
+        Address(bytes)
+    }
+}
+
+impl Bytes32 {
+    /// The all-zero word.
+    pub const ZERO: Bytes32 = Bytes32([0; 32]);
+
+    /// Whether every byte is zero.
+    pub fn is_zero(&self) -> bool {
+        self.0 == [0; 32]
+    }
+}
+
+fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
+    f.write_str("0x")?;
+    for b in bytes {
+        write!(f, "{b:02x}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, &self.0)
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, &self.0)
+    }
+}
+
+impl fmt::Debug for Bytes32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, &self.0)
+    }
+}
+
+impl fmt::Display for Bytes32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, &self.0)
+    }
+}
+
+/// The kind of a message (EVMC's call kinds; static is a separate flag).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// `call`, `callStatic` (with [`Message::is_static`]).
+    Call,
+    /// `callDelegate`: the callee's code runs with the caller's storage, sender and value.
+    DelegateCall,
+    /// `callCode`: the callee's code runs with the caller's storage.
+    CallCode,
+    /// `create`.
+    Create,
+    /// `create2`.
+    Create2,
+}
+
+impl CallKind {
+    /// Whether the message deploys a contract.
+    pub fn is_create(self) -> bool {
+        matches!(self, CallKind::Create | CallKind::Create2)
+    }
+}
+
+/// A message: the input of one execution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// What kind of call or create this is.
+    pub kind: CallKind,
+    /// Whether state changes are forbidden.
+    pub is_static: bool,
+    /// Ethereum call depth (0 for a transaction).
+    pub depth: u32,
+    /// Gas available to the execution.
+    pub gas: u64,
+    /// The account whose storage and balance the code acts on (`getAddress`).
+    pub recipient: Address,
+    /// The caller (`getCaller`).
+    pub sender: Address,
+    /// Call data, or init code arguments.
+    pub input: &'a [u8],
+    /// Value transferred (`getCallValue`).
+    pub value: U256,
+    /// The account whose code runs (differs from `recipient` for `callCode` and
+    /// `callDelegate`).
+    pub code_address: Address,
+    /// `create2` salt.
+    pub salt: Bytes32,
+}
+
+impl Default for Message<'_> {
+    fn default() -> Self {
+        Message {
+            kind: CallKind::Call,
+            is_static: false,
+            depth: 0,
+            gas: 0,
+            recipient: Address::ZERO,
+            sender: Address::ZERO,
+            input: &[],
+            value: U256::ZERO,
+            code_address: Address::ZERO,
+            salt: Bytes32::ZERO,
+        }
+    }
+}
+
+/// What a nested call or create returned to the engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallOutcome {
+    /// The callee's status.
+    pub status: Status,
+    /// The callee's output (becomes the caller's return-data buffer).
+    pub output: Vec<u8>,
+    /// Gas the callee did not use.
+    pub gas_left: u64,
+    /// Refund the callee accumulated (counted only when it succeeded).
+    pub gas_refund: u64,
+    /// The new contract's address, for a successful create.
+    pub create_address: Option<Address>,
+}
+
+impl CallOutcome {
+    /// A failed call that consumed all its gas and produced nothing.
+    pub fn failure() -> CallOutcome {
+        CallOutcome {
+            status: Status::Failure,
+            output: Vec::new(),
+            gas_left: 0,
+            gas_refund: 0,
+            create_address: None,
+        }
+    }
+}
+
+/// Transaction and block context.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TxContext {
+    /// Gas price (`getTxGasPrice`, u128 in memory).
+    pub gas_price: U256,
+    /// Transaction origin.
+    pub origin: Address,
+    /// Block beneficiary.
+    pub coinbase: Address,
+    /// Block number.
+    pub number: u64,
+    /// Block timestamp.
+    pub timestamp: u64,
+    /// Block gas limit.
+    pub gas_limit: u64,
+    /// Block difficulty (u256 in memory).
+    pub difficulty: U256,
+    /// Chain id (`getChainId`, u128 in memory).
+    pub chain_id: U256,
+}
+
+/// A trap a host function of a [`crate::ModuleKind::Plain`] module raised.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct HostTrap;
+
+/// What the engine needs from the chain.
+///
+/// Methods take `&mut self` so that hosts can cache, journal and count accesses.
+/// Gas is never the host's concern: the engine charges EEI costs before it calls here.
+pub trait Host {
+    /// Whether the account exists (EIP-161: non-empty or touched).
+    fn account_exists(&mut self, address: &Address) -> bool;
+    /// The account's balance.
+    fn balance(&mut self, address: &Address) -> U256;
+    /// The size of the account's code.
+    fn code_size(&mut self, address: &Address) -> usize;
+    /// The keccak256 hash of the account's code (zero for accounts without code).
+    fn code_hash(&mut self, address: &Address) -> Bytes32;
+    /// Copies the account's code from `offset` into `buffer`; returns the bytes copied.
+    fn copy_code(&mut self, address: &Address, offset: usize, buffer: &mut [u8]) -> usize;
+    /// The current value of a storage slot.
+    fn storage(&mut self, address: &Address, key: &Bytes32) -> Bytes32;
+    /// Writes a storage slot. The engine has already charged for it: it reads the
+    /// current value first (Byzantium gas needs only the current value; a schedule
+    /// that needs the transaction's original value would add it here).
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32);
+    /// Runs a nested call or create. The engine has checked depth, balance and static
+    /// mode and deducted the forwarded gas; the host runs the callee (with journaling,
+    /// so a failed or reverted callee leaves no trace) and reports the outcome.
+    fn call(&mut self, message: &Message<'_>) -> CallOutcome;
+    /// Registers the self-destruct of `address` in favour of `beneficiary`; returns
+    /// whether this is the account's first self-destruct in the transaction (only then
+    /// is the refund granted).
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool;
+    /// Emits a log.
+    fn emit_log(&mut self, address: &Address, topics: &[Bytes32], data: &[u8]);
+    /// The transaction and block context.
+    fn tx_context(&mut self) -> TxContext;
+    /// The hash of block `number`; the engine calls it only for the 256 blocks before
+    /// the current one.
+    fn block_hash(&mut self, number: u64) -> Bytes32;
+
+    /// Prints a line from the `debug` namespace (only when debug imports are enabled).
+    fn debug_print(&mut self, _line: &str) {}
+
+    /// Calls the imported function `import` of a plain module; arguments and results
+    /// are raw 64-bit cells (i32 in the low half).
+    fn call_external(
+        &mut self,
+        _import: &crate::module::Import,
+        _args: &[u64],
+        _results: &mut [u64],
+    ) -> Result<(), HostTrap> {
+        Err(HostTrap)
+    }
+}

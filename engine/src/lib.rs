@@ -1,0 +1,344 @@
+//! ssvm-engine: a deterministic `no_std` Ewasm engine.
+//!
+//! Ewasm contracts are WebAssembly modules that import the Ethereum Environment
+//! Interface (EEI) from module `ethereum`, export `main` and `memory`, and use no
+//! floats. This crate validates them ([`validation`]), translates them into a register
+//! code designed for fast interpretation ([`ir`]), meters every instruction from one
+//! versioned [`GasSchedule`], implements the whole EEI ([`eei`]) and native 256-bit
+//! arithmetic ([`bignum`]), and reaches the chain only through the [`Host`] trait.
+//!
+//! ```
+//! use ssvm_engine::{execute, mock::MockHost, Config, Message, Status, GasSchedule};
+//!
+//! let code = wat::parse_str(r#"(module
+//!     (import "ethereum" "finish" (func $finish (param i32 i32)))
+//!     (memory (export "memory") 1)
+//!     (data (i32.const 0) "hi")
+//!     (func (export "main") (call $finish (i32.const 0) (i32.const 2))))"#).unwrap();
+//! let config = Config::contract(GasSchedule::V1);
+//! let mut host = MockHost::new(config);
+//! let result = execute(&config, &mut host, &Message { gas: 100_000, ..Message::default() }, &code);
+//! assert_eq!(result.status, Status::Success);
+//! assert_eq!(result.output, b"hi");
+//! ```
+//!
+//! The crate has no `unsafe` code, no floats, no hash maps and no clocks: the same
+//! input gives the same result, gas included, on every platform, including inside the
+//! 32-bit Wasm runtime of a Substrate chain.
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod bignum;
+pub mod eei;
+mod execution;
+pub mod gas;
+pub mod host;
+pub mod ir;
+pub mod limits;
+pub mod mock;
+pub mod module;
+mod translation;
+pub mod validation;
+
+use alloc::vec::Vec;
+use core::fmt;
+
+pub use execution::{Instance, Trap};
+pub use gas::GasSchedule;
+pub use host::{Address, Bytes32, CallKind, CallOutcome, Host, HostTrap, Message, TxContext, U256};
+pub use module::{
+    Config, Export, ExportKind, FuncSignature, Import, Module, ModuleKind, ValueType,
+};
+pub use validation::ValidationError;
+
+use execution::interpreter::{self, Stack};
+use execution::{Env, Halt};
+
+/// How an execution ended (EWASM.md section 2; EVMC's status codes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Returned normally or called `finish`.
+    Success,
+    /// Called `revert`; unused gas is returned.
+    Revert,
+    /// A trap or any other failure.
+    Failure,
+    /// Gas ran out.
+    OutOfGas,
+    /// An EEI function was given memory out of range.
+    InvalidMemoryAccess,
+    /// A state change in a static call.
+    StaticModeViolation,
+    /// The code is not valid Ewasm.
+    ContractValidationFailure,
+    /// An EEI argument or host value out of range.
+    ArgumentOutOfRange,
+    /// An engine or host malfunction.
+    InternalError,
+}
+
+impl Status {
+    /// Whether the execution's state changes stand.
+    pub fn is_success(self) -> bool {
+        self == Status::Success
+    }
+
+    /// Whether unused gas is returned (success and revert).
+    pub fn keeps_gas(self) -> bool {
+        matches!(self, Status::Success | Status::Revert)
+    }
+
+    /// The status's name in EVMC's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Success => "SUCCESS",
+            Status::Revert => "REVERT",
+            Status::Failure => "FAILURE",
+            Status::OutOfGas => "OUT_OF_GAS",
+            Status::InvalidMemoryAccess => "INVALID_MEMORY_ACCESS",
+            Status::StaticModeViolation => "STATIC_MODE_VIOLATION",
+            Status::ContractValidationFailure => "CONTRACT_VALIDATION_FAILURE",
+            Status::ArgumentOutOfRange => "ARGUMENT_OUT_OF_RANGE",
+            Status::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why an execution failed, for diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The code did not validate.
+    Validation(ValidationError),
+    /// Execution trapped.
+    Trap(Trap),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Validation(error) => error.fmt(f),
+            Failure::Trap(trap) => trap.fmt(f),
+        }
+    }
+}
+
+/// The outcome of one execution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionResult {
+    /// How it ended.
+    pub status: Status,
+    /// `finish`/`revert` data (for a create: the code to deploy).
+    pub output: Vec<u8>,
+    /// Gas not used; 0 unless the status is success or revert.
+    pub gas_left: u64,
+    /// Refund earned (storage clears, self-destructs); 0 unless successful.
+    pub gas_refund: u64,
+    /// Why it failed, when it did.
+    pub failure: Option<Failure>,
+}
+
+impl ExecutionResult {
+    fn failed(failure: Failure, status: Status) -> ExecutionResult {
+        ExecutionResult {
+            status,
+            output: Vec::new(),
+            gas_left: 0,
+            gas_refund: 0,
+            failure: Some(failure),
+        }
+    }
+
+    /// A result for an error outside execution (for hosts).
+    pub fn error(status: Status) -> ExecutionResult {
+        ExecutionResult {
+            status,
+            output: Vec::new(),
+            gas_left: 0,
+            gas_refund: 0,
+            failure: None,
+        }
+    }
+}
+
+/// keccak256 of `data`.
+pub fn keccak256(data: &[u8]) -> Bytes32 {
+    use tiny_keccak::{Hasher, Keccak};
+    let mut hasher = Keccak::v256();
+    hasher.update(data);
+    let mut out = Bytes32::ZERO;
+    hasher.finalize(&mut out.0);
+    out
+}
+
+/// Executes `code` for `message`: validates it, runs `main`, and applies the deploy
+/// rules when the message is a create.
+///
+/// Empty code succeeds at once with all gas returned. Code that fails validation ends
+/// with [`Status::ContractValidationFailure`].
+pub fn execute<H: Host + ?Sized>(
+    config: &Config,
+    host: &mut H,
+    message: &Message<'_>,
+    code: &[u8],
+) -> ExecutionResult {
+    if code.is_empty() {
+        return ExecutionResult {
+            status: Status::Success,
+            output: Vec::new(),
+            gas_left: message.gas,
+            gas_refund: 0,
+            failure: None,
+        };
+    }
+    match Module::new(config, code) {
+        Ok(module) => execute_module(config, &module, host, message, code),
+        Err(error) => ExecutionResult::failed(
+            Failure::Validation(error),
+            Status::ContractValidationFailure,
+        ),
+    }
+}
+
+/// Executes an already validated contract `module` (whose bytes are `code`).
+pub fn execute_module<H: Host + ?Sized>(
+    config: &Config,
+    module: &Module,
+    host: &mut H,
+    message: &Message<'_>,
+    code: &[u8],
+) -> ExecutionResult {
+    let mut gas = message.gas;
+    let mut instance = match Instance::new(module, &mut gas) {
+        Ok(instance) => instance,
+        Err(trap) => return ExecutionResult::failed(Failure::Trap(trap), trap.status()),
+    };
+    let Some(main) = module.main.or_else(|| module.exported_func("main")) else {
+        let error = ValidationError::MissingMain;
+        return ExecutionResult::failed(
+            Failure::Validation(error),
+            Status::ContractValidationFailure,
+        );
+    };
+    let mut env = Env {
+        host,
+        message,
+        code,
+        keccak_system_contract: config.keccak_system_contract,
+        gas,
+        refund: 0,
+        return_data: Vec::new(),
+        output: Vec::new(),
+    };
+    let mut stack = Stack::default();
+    let outcome = run_function(&mut instance, &mut env, &mut stack, main, &[]);
+    let (status, output) = match outcome {
+        Ok(_) => (Status::Success, Vec::new()),
+        Err(Halt::Finish) => (Status::Success, core::mem::take(&mut env.output)),
+        Err(Halt::Revert) => (Status::Revert, core::mem::take(&mut env.output)),
+        Err(Halt::Trap(trap)) => {
+            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+        }
+    };
+    if message.kind.is_create() && status == Status::Success && output.starts_with(b"\0asm") {
+        if let Err(error) = Module::new(config, &output) {
+            return ExecutionResult::failed(
+                Failure::Validation(error),
+                Status::ContractValidationFailure,
+            );
+        }
+    }
+    ExecutionResult {
+        status,
+        output,
+        gas_left: env.gas,
+        gas_refund: if status == Status::Success {
+            env.refund
+        } else {
+            0
+        },
+        failure: None,
+    }
+}
+
+/// Runs function `func` (imports first) with `args`, returning its results.
+fn run_function<H: Host + ?Sized>(
+    instance: &mut Instance<'_>,
+    env: &mut Env<'_, H>,
+    stack: &mut Stack,
+    func: u32,
+    args: &[u64],
+) -> Result<Vec<u64>, Halt> {
+    let module = instance.module;
+    let signature = module
+        .func_signature(func)
+        .ok_or(Halt::Trap(Trap::UninitializedElement))?;
+    let num_results = signature.results.len();
+    let num_imports = module.num_imports();
+    if func < num_imports {
+        let mut cells = alloc::vec![0u64; args.len().max(num_results)];
+        cells[..args.len()].copy_from_slice(args);
+        eei::call_host(module, func, &mut cells, &mut instance.memory, env)?;
+        cells.truncate(num_results);
+        return Ok(cells);
+    }
+    let defined = func - num_imports;
+    let meta = module.functions[defined as usize];
+    stack.enter(&meta)?;
+    stack.regs[..args.len()].copy_from_slice(args);
+    interpreter::run(instance, env, stack, defined)?;
+    Ok(stack.regs[..num_results].to_vec())
+}
+
+impl<'m> Instance<'m> {
+    /// Instantiates a plain module and runs its start function, if any.
+    pub fn instantiate<H: Host + ?Sized>(
+        module: &'m Module,
+        host: &mut H,
+        gas: &mut u64,
+    ) -> Result<Instance<'m>, Trap> {
+        let mut instance = Instance::new(module, gas)?;
+        if let Some(start) = module.start {
+            instance.invoke(host, start, &[], gas)?;
+        }
+        Ok(instance)
+    }
+
+    /// Calls function `func` (imports first) of a plain module with raw cell arguments.
+    pub fn invoke<H: Host + ?Sized>(
+        &mut self,
+        host: &mut H,
+        func: u32,
+        args: &[u64],
+        gas: &mut u64,
+    ) -> Result<Vec<u64>, Trap> {
+        let message = Message::default();
+        let mut env = Env {
+            host,
+            message: &message,
+            code: &[],
+            keccak_system_contract: false,
+            gas: *gas,
+            refund: 0,
+            return_data: Vec::new(),
+            output: Vec::new(),
+        };
+        let mut stack = Stack::default();
+        let outcome = run_function(self, &mut env, &mut stack, func, args);
+        *gas = env.gas;
+        outcome.map_err(|halt| match halt {
+            Halt::Trap(trap) => trap,
+            Halt::Finish | Halt::Revert => Trap::HostTrap,
+        })
+    }
+}
