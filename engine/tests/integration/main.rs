@@ -1,4 +1,6 @@
 //! Integration tests of ssvm-engine: one test binary, one module per concern.
 
+mod bad_input;
+mod gas;
 mod shared;
 mod spec;
