@@ -357,7 +357,7 @@ pub(crate) fn call_host<H: Host + ?Sized>(
     module: &Module,
     import: u32,
     args: &mut [u64],
-    memory: &mut Vec<u8>,
+    memory: &mut [u8],
     env: &mut Env<'_, H>,
 ) -> Result<(), Halt> {
     let Some(definition) = module.imports.get(import as usize) else {
@@ -388,7 +388,7 @@ fn eei<H: Host + ?Sized>(
     function: EeiFunction,
     costs: &EeiCosts,
     args: &mut [u64],
-    memory: &mut Vec<u8>,
+    memory: &mut [u8],
     env: &mut Env<'_, H>,
 ) -> Result<(), Halt> {
     use EeiFunction as F;

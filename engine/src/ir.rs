@@ -1373,7 +1373,7 @@ mod tests {
 
     #[test]
     fn instructions_are_twelve_bytes() {
-        assert_eq!(core::mem::size_of::<Op>(), 12);
+        assert_eq!(size_of::<Op>(), 12);
     }
 
     #[test]

@@ -250,13 +250,15 @@ pub fn execute_module<H: Host + ?Sized>(
             return ExecutionResult::failed(Failure::Trap(trap), trap.status());
         }
     };
-    if message.kind.is_create() && status == Status::Success && output.starts_with(b"\0asm") {
-        if let Err(error) = Module::new(config, &output) {
-            return ExecutionResult::failed(
-                Failure::Validation(error),
-                Status::ContractValidationFailure,
-            );
-        }
+    if message.kind.is_create()
+        && status == Status::Success
+        && output.starts_with(b"\0asm")
+        && let Err(error) = Module::new(config, &output)
+    {
+        return ExecutionResult::failed(
+            Failure::Validation(error),
+            Status::ContractValidationFailure,
+        );
     }
     ExecutionResult {
         status,

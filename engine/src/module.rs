@@ -357,7 +357,6 @@ impl<'c> Builder<'c> {
                 check_count(reader.count(), MAX_TYPES, Limit::Types)?;
                 for group in reader.clone().into_iter_with_offsets() {
                     let (offset, group) = group.map_err(wasm)?;
-                    let offset = offset as u64;
                     if group.is_explicit_rec_group() {
                         return Err(gc(offset));
                     }
@@ -415,14 +414,11 @@ impl<'c> Builder<'c> {
             Payload::TableSection(reader) => {
                 let existing = u32::from(self.module.table.is_some());
                 if existing + reader.count() > 1 {
-                    return Err(feature(
-                        Feature::MultipleTables,
-                        reader.range().start as u64,
-                    ));
+                    return Err(feature(Feature::MultipleTables, reader.range().start));
                 }
                 for table in reader.clone() {
                     let table = table.map_err(wasm)?;
-                    let offset = reader.range().start as u64;
+                    let offset = reader.range().start;
                     if table.ty.table64 {
                         return Err(feature(Feature::Memory64, offset));
                     }
@@ -442,7 +438,7 @@ impl<'c> Builder<'c> {
                 }
             }
             Payload::MemorySection(reader) => {
-                let offset = reader.range().start as u64;
+                let offset = reader.range().start;
                 if reader.count() > 1 {
                     return Err(feature(Feature::MultipleMemories, offset));
                 }
@@ -463,11 +459,11 @@ impl<'c> Builder<'c> {
                 }
             }
             Payload::TagSection(reader) => {
-                return Err(feature(Feature::Exceptions, reader.range().start as u64));
+                return Err(feature(Feature::Exceptions, reader.range().start));
             }
             Payload::GlobalSection(reader) => {
                 check_count(reader.count(), MAX_GLOBALS, Limit::Globals)?;
-                let offset = reader.range().start as u64;
+                let offset = reader.range().start;
                 for global in reader.clone() {
                     let global = global.map_err(wasm)?;
                     if global.ty.shared {
@@ -482,7 +478,7 @@ impl<'c> Builder<'c> {
                 for export in reader.clone() {
                     let export = export.map_err(wasm)?;
                     if export.kind == ExternalKind::Tag {
-                        return Err(feature(Feature::Exceptions, reader.range().start as u64));
+                        return Err(feature(Feature::Exceptions, reader.range().start));
                     }
                 }
             }
@@ -491,7 +487,7 @@ impl<'c> Builder<'c> {
             }
             Payload::ElementSection(reader) => {
                 check_count(reader.count(), MAX_ELEMENT_SEGMENTS, Limit::ElementSegments)?;
-                let offset = reader.range().start as u64;
+                let offset = reader.range().start;
                 for element in reader.clone() {
                     let element = element.map_err(wasm)?;
                     if let ElementKind::Active {
@@ -522,10 +518,7 @@ impl<'c> Builder<'c> {
                     } = &data.kind
                     {
                         if *memory_index != 0 {
-                            return Err(feature(
-                                Feature::MultipleMemories,
-                                data.range.start as u64,
-                            ));
+                            return Err(feature(Feature::MultipleMemories, data.range.start));
                         }
                         check_const_expr(offset_expr)?;
                     }
@@ -785,7 +778,7 @@ impl<'c> Builder<'c> {
         let mut locals = body.get_locals_reader().map_err(wasm)?;
         let mut num_locals = u64::from(num_params);
         for _ in 0..locals.get_count() {
-            let offset = locals.original_position() as u64;
+            let offset = locals.original_position();
             let (count, ty) = locals.read().map_err(wasm)?;
             check_value_type(ty, offset, "local type")?;
             num_locals += u64::from(count);
@@ -820,10 +813,10 @@ impl<'c> Builder<'c> {
             let class = match classify_operator(&op) {
                 OperatorClass::Priced(class) => class,
                 OperatorClass::Forbidden(reason) => {
-                    return Err(ValidationError::forbidden_operator(reason, offset as u64));
+                    return Err(ValidationError::forbidden_operator(reason, offset));
                 }
             };
-            check_operator_types(&op, offset as u64)?;
+            check_operator_types(&op, offset)?;
             validator.op(offset, &op).map_err(wasm)?;
             translator.translate(&op, class)?;
         }
@@ -947,7 +940,7 @@ fn check_const_expr(expr: &ConstExpr<'_>) -> Result<(), ValidationError> {
             | Operator::I64Mul => return Err(feature(Feature::ExtendedConst, offset)),
             _ => {
                 if let OperatorClass::Forbidden(reason) = classify_operator(&op) {
-                    return Err(ValidationError::forbidden_operator(reason, offset as u64));
+                    return Err(ValidationError::forbidden_operator(reason, offset));
                 }
             }
         }

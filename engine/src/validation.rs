@@ -232,7 +232,7 @@ impl ValidationError {
     #[cold]
     pub(crate) fn from_wasmparser(error: wasmparser::BinaryReaderError) -> Self {
         ValidationError::InvalidWasm {
-            offset: error.offset() as u64,
+            offset: error.offset(),
             message: error.message().to_string(),
         }
     }
