@@ -379,7 +379,11 @@ pub(crate) fn call_host<H: Host + ?Sized>(
             let results = definition.signature.results.len();
             env.host
                 .call_external(definition, &params, &mut args[..results])
-                .map_err(|_| Halt::Trap(Trap::HostTrap))
+                .map_err(|_| Halt::Trap(Trap::HostTrap))?;
+            for (cell, ty) in args.iter_mut().zip(&definition.signature.results) {
+                *cell = ty.canonical(*cell);
+            }
+            Ok(())
         }
     }
 }
@@ -429,7 +433,7 @@ fn eei<H: Host + ?Sized>(
                 args[0] = 0;
             }
         }
-        F::GetCallDataSize => args[0] = message.input.len() as u64,
+        F::GetCallDataSize => args[0] = u64::from(message.input.len() as u32),
         F::CallDataCopy | F::CodeCopy | F::ReturnDataCopy => {
             let (out, offset, len) = (arg32(args, 0), arg32(args, 1), arg32(args, 2));
             env.charge(costs.copy_word * words(len))?;
@@ -440,7 +444,7 @@ fn eei<H: Host + ?Sized>(
             };
             copy_out(memory, out, source, offset, len)?;
         }
-        F::GetCodeSize => args[0] = env.code.len() as u64,
+        F::GetCodeSize => args[0] = u64::from(env.code.len() as u32),
         F::ExternalCodeCopy => {
             let (out, offset, len) = (arg32(args, 1), arg32(args, 2), arg32(args, 3));
             env.charge(costs.copy_word * words(len))?;
@@ -526,7 +530,7 @@ fn eei<H: Host + ?Sized>(
                 Halt::Revert
             });
         }
-        F::GetReturnDataSize => args[0] = env.return_data.len() as u64,
+        F::GetReturnDataSize => args[0] = u64::from(env.return_data.len() as u32),
         F::Call | F::CallCode | F::CallDelegate | F::CallStatic => {
             args[0] = call(function, costs, args, memory, env)?;
         }

@@ -15,8 +15,10 @@
 //!
 //! Branch targets are absolute instruction indices resolved at translation time;
 //! nothing is decoded at run time. The `Op` enum is 12 bytes (checked by a test) so the
-//! code of a function stays dense in the cache. Gas is charged by explicit
-//! [`Op::Gas`] instructions at basic-block entries (see [`crate::gas`]).
+//! code of a function stays dense in the cache. Gas is charged at basic-block entries
+//! (see [`crate::gas`]): by an explicit [`Op::Gas`], or, to save a dispatch, by the call
+//! that enters a function (its entry block) or returns to a call site (the block after
+//! the call, [`Op::Call`]'s `gas_after`).
 //!
 //! i32 values live in the low 32 bits of a cell; producers zero-extend, consumers read
 //! the low 32 bits.
@@ -66,18 +68,23 @@ pub enum Op {
         src: Slot,
         count: u16,
     },
+    /// Calls defined function `func` with its frame at `base`; `gas_after` is the
+    /// static cost of the block that follows, charged when the callee returns.
     Call {
         func: u32,
         base: Slot,
+        gas_after: u32,
     },
     CallIndirect {
         type_id: u32,
         base: Slot,
         index: Slot,
     },
+    /// Calls imported function `import`; `gas_after` as for [`Op::Call`].
     CallHost {
         import: u32,
         base: Slot,
+        gas_after: u32,
     },
 
     // ---- fused compare-and-branch: branch when the comparison holds ----
@@ -816,6 +823,34 @@ pub enum Op {
         imm: i32,
     },
 
+    // ---- fused pairs (crypto kernels: keccak's chi, sha256's sigma, theta) ----
+    /// `dst = lhs & !rhs`.
+    I32AndNot {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    /// `dst = lhs & !rhs`.
+    I64AndNot {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    /// `dst = lhs ^ rotl(src, imm)`.
+    I32XorRotlImm {
+        dst: Slot,
+        lhs: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    /// `dst = lhs ^ rotl(src, imm)`.
+    I64XorRotlImm {
+        dst: Slot,
+        lhs: Slot,
+        src: Slot,
+        imm: i32,
+    },
+
     // ---- unary ----
     I32Eqz {
         dst: Slot,
@@ -1182,6 +1217,10 @@ impl Op {
             | I64LeUImm { dst, .. }
             | I64GeSImm { dst, .. }
             | I64GeUImm { dst, .. }
+            | I32AndNot { dst, .. }
+            | I64AndNot { dst, .. }
+            | I32XorRotlImm { dst, .. }
+            | I64XorRotlImm { dst, .. }
             | I32Eqz { dst, .. }
             | I64Eqz { dst, .. }
             | I32Clz { dst, .. }
@@ -1213,6 +1252,337 @@ impl Op {
             | MemorySize { dst }
             | MemoryGrow { dst, .. } => Some(dst),
             _ => None,
+        }
+    }
+
+    /// Calls `slot` with every register operand and `target_of` with the branch target,
+    /// if any (used by [`verify`]).
+    pub(crate) fn visit_operands(
+        &self,
+        mut slot: impl FnMut(Slot),
+        mut target_of: impl FnMut(u32),
+    ) {
+        use Op::*;
+        match self {
+            Br { target, .. } => {
+                target_of(*target);
+            }
+            BrIfNez32 { cond, target, .. }
+            | BrIfEqz32 { cond, target, .. }
+            | BrIfNez64 { cond, target, .. }
+            | BrIfEqz64 { cond, target, .. } => {
+                slot(*cond);
+                target_of(*target);
+            }
+            BrTable { index, .. } => {
+                slot(*index);
+            }
+            ReturnReg { src, .. } | ReturnMany { src, .. } | GlobalSet { src, .. } => {
+                slot(*src);
+            }
+            Call { base, .. } | CallHost { base, .. } => {
+                slot(*base);
+            }
+            CallIndirect { base, index, .. } => {
+                slot(*base);
+                slot(*index);
+            }
+            BrIfI32Eq {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32Ne {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32LtS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32LtU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32GtS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32GtU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32LeS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32LeU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32GeS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI32GeU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64Eq {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64Ne {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64LtS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64LtU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64GtS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64GtU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64LeS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64LeU {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64GeS {
+                lhs, rhs, target, ..
+            }
+            | BrIfI64GeU {
+                lhs, rhs, target, ..
+            } => {
+                slot(*lhs);
+                slot(*rhs);
+                target_of(*target);
+            }
+            BrIfI32EqImm { lhs, target, .. }
+            | BrIfI32NeImm { lhs, target, .. }
+            | BrIfI32LtSImm { lhs, target, .. }
+            | BrIfI32LtUImm { lhs, target, .. }
+            | BrIfI32GtSImm { lhs, target, .. }
+            | BrIfI32GtUImm { lhs, target, .. }
+            | BrIfI32LeSImm { lhs, target, .. }
+            | BrIfI32LeUImm { lhs, target, .. }
+            | BrIfI32GeSImm { lhs, target, .. }
+            | BrIfI32GeUImm { lhs, target, .. }
+            | BrIfI64EqImm { lhs, target, .. }
+            | BrIfI64NeImm { lhs, target, .. }
+            | BrIfI64LtSImm { lhs, target, .. }
+            | BrIfI64LtUImm { lhs, target, .. }
+            | BrIfI64GtSImm { lhs, target, .. }
+            | BrIfI64GtUImm { lhs, target, .. }
+            | BrIfI64LeSImm { lhs, target, .. }
+            | BrIfI64LeUImm { lhs, target, .. }
+            | BrIfI64GeSImm { lhs, target, .. }
+            | BrIfI64GeUImm { lhs, target, .. } => {
+                slot(*lhs);
+                target_of(*target);
+            }
+            Copy { dst, src, .. }
+            | I32Eqz { dst, src, .. }
+            | I64Eqz { dst, src, .. }
+            | I32Clz { dst, src, .. }
+            | I32Ctz { dst, src, .. }
+            | I32Popcnt { dst, src, .. }
+            | I64Clz { dst, src, .. }
+            | I64Ctz { dst, src, .. }
+            | I64Popcnt { dst, src, .. }
+            | I32WrapI64 { dst, src, .. }
+            | I64ExtendI32S { dst, src, .. }
+            | I64ExtendI32U { dst, src, .. }
+            | I32Extend8S { dst, src, .. }
+            | I32Extend16S { dst, src, .. }
+            | I64Extend8S { dst, src, .. }
+            | I64Extend16S { dst, src, .. }
+            | I64Extend32S { dst, src, .. } => {
+                slot(*dst);
+                slot(*src);
+            }
+            ConstI32 { dst, .. }
+            | ConstI64 { dst, .. }
+            | GlobalGet { dst, .. }
+            | MemorySize { dst, .. } => {
+                slot(*dst);
+            }
+            Select {
+                dst,
+                cond,
+                if_true,
+                if_false,
+                ..
+            } => {
+                slot(*dst);
+                slot(*cond);
+                slot(*if_true);
+                slot(*if_false);
+            }
+            I32Add { dst, lhs, rhs, .. }
+            | I32Sub { dst, lhs, rhs, .. }
+            | I32Mul { dst, lhs, rhs, .. }
+            | I32DivS { dst, lhs, rhs, .. }
+            | I32DivU { dst, lhs, rhs, .. }
+            | I32RemS { dst, lhs, rhs, .. }
+            | I32RemU { dst, lhs, rhs, .. }
+            | I32And { dst, lhs, rhs, .. }
+            | I32Or { dst, lhs, rhs, .. }
+            | I32Xor { dst, lhs, rhs, .. }
+            | I32Shl { dst, lhs, rhs, .. }
+            | I32ShrS { dst, lhs, rhs, .. }
+            | I32ShrU { dst, lhs, rhs, .. }
+            | I32Rotl { dst, lhs, rhs, .. }
+            | I32Rotr { dst, lhs, rhs, .. }
+            | I32Eq { dst, lhs, rhs, .. }
+            | I32Ne { dst, lhs, rhs, .. }
+            | I32LtS { dst, lhs, rhs, .. }
+            | I32LtU { dst, lhs, rhs, .. }
+            | I32GtS { dst, lhs, rhs, .. }
+            | I32GtU { dst, lhs, rhs, .. }
+            | I32LeS { dst, lhs, rhs, .. }
+            | I32LeU { dst, lhs, rhs, .. }
+            | I32GeS { dst, lhs, rhs, .. }
+            | I32GeU { dst, lhs, rhs, .. }
+            | I64Add { dst, lhs, rhs, .. }
+            | I64Sub { dst, lhs, rhs, .. }
+            | I64Mul { dst, lhs, rhs, .. }
+            | I64DivS { dst, lhs, rhs, .. }
+            | I64DivU { dst, lhs, rhs, .. }
+            | I64RemS { dst, lhs, rhs, .. }
+            | I64RemU { dst, lhs, rhs, .. }
+            | I64And { dst, lhs, rhs, .. }
+            | I64Or { dst, lhs, rhs, .. }
+            | I64Xor { dst, lhs, rhs, .. }
+            | I64Shl { dst, lhs, rhs, .. }
+            | I64ShrS { dst, lhs, rhs, .. }
+            | I64ShrU { dst, lhs, rhs, .. }
+            | I64Rotl { dst, lhs, rhs, .. }
+            | I64Rotr { dst, lhs, rhs, .. }
+            | I64Eq { dst, lhs, rhs, .. }
+            | I64Ne { dst, lhs, rhs, .. }
+            | I64LtS { dst, lhs, rhs, .. }
+            | I64LtU { dst, lhs, rhs, .. }
+            | I64GtS { dst, lhs, rhs, .. }
+            | I64GtU { dst, lhs, rhs, .. }
+            | I64LeS { dst, lhs, rhs, .. }
+            | I64LeU { dst, lhs, rhs, .. }
+            | I64GeS { dst, lhs, rhs, .. }
+            | I64GeU { dst, lhs, rhs, .. } => {
+                slot(*dst);
+                slot(*lhs);
+                slot(*rhs);
+            }
+            I32AddImm { dst, lhs, .. }
+            | I32SubImm { dst, lhs, .. }
+            | I32MulImm { dst, lhs, .. }
+            | I32DivSImm { dst, lhs, .. }
+            | I32DivUImm { dst, lhs, .. }
+            | I32RemSImm { dst, lhs, .. }
+            | I32RemUImm { dst, lhs, .. }
+            | I32AndImm { dst, lhs, .. }
+            | I32OrImm { dst, lhs, .. }
+            | I32XorImm { dst, lhs, .. }
+            | I32ShlImm { dst, lhs, .. }
+            | I32ShrSImm { dst, lhs, .. }
+            | I32ShrUImm { dst, lhs, .. }
+            | I32RotlImm { dst, lhs, .. }
+            | I32RotrImm { dst, lhs, .. }
+            | I32EqImm { dst, lhs, .. }
+            | I32NeImm { dst, lhs, .. }
+            | I32LtSImm { dst, lhs, .. }
+            | I32LtUImm { dst, lhs, .. }
+            | I32GtSImm { dst, lhs, .. }
+            | I32GtUImm { dst, lhs, .. }
+            | I32LeSImm { dst, lhs, .. }
+            | I32LeUImm { dst, lhs, .. }
+            | I32GeSImm { dst, lhs, .. }
+            | I32GeUImm { dst, lhs, .. }
+            | I64AddImm { dst, lhs, .. }
+            | I64SubImm { dst, lhs, .. }
+            | I64MulImm { dst, lhs, .. }
+            | I64DivSImm { dst, lhs, .. }
+            | I64DivUImm { dst, lhs, .. }
+            | I64RemSImm { dst, lhs, .. }
+            | I64RemUImm { dst, lhs, .. }
+            | I64AndImm { dst, lhs, .. }
+            | I64OrImm { dst, lhs, .. }
+            | I64XorImm { dst, lhs, .. }
+            | I64ShlImm { dst, lhs, .. }
+            | I64ShrSImm { dst, lhs, .. }
+            | I64ShrUImm { dst, lhs, .. }
+            | I64RotlImm { dst, lhs, .. }
+            | I64RotrImm { dst, lhs, .. }
+            | I64EqImm { dst, lhs, .. }
+            | I64NeImm { dst, lhs, .. }
+            | I64LtSImm { dst, lhs, .. }
+            | I64LtUImm { dst, lhs, .. }
+            | I64GtSImm { dst, lhs, .. }
+            | I64GtUImm { dst, lhs, .. }
+            | I64LeSImm { dst, lhs, .. }
+            | I64LeUImm { dst, lhs, .. }
+            | I64GeSImm { dst, lhs, .. }
+            | I64GeUImm { dst, lhs, .. } => {
+                slot(*dst);
+                slot(*lhs);
+            }
+            I32Load { dst, addr, .. }
+            | I64Load { dst, addr, .. }
+            | I32Load8S { dst, addr, .. }
+            | I32Load8U { dst, addr, .. }
+            | I32Load16S { dst, addr, .. }
+            | I32Load16U { dst, addr, .. }
+            | I64Load8S { dst, addr, .. }
+            | I64Load8U { dst, addr, .. }
+            | I64Load16S { dst, addr, .. }
+            | I64Load16U { dst, addr, .. }
+            | I64Load32S { dst, addr, .. }
+            | I64Load32U { dst, addr, .. } => {
+                slot(*dst);
+                slot(*addr);
+            }
+            I32Store { addr, value, .. }
+            | I64Store { addr, value, .. }
+            | I32Store8 { addr, value, .. }
+            | I32Store16 { addr, value, .. }
+            | I64Store8 { addr, value, .. }
+            | I64Store16 { addr, value, .. }
+            | I64Store32 { addr, value, .. } => {
+                slot(*addr);
+                slot(*value);
+            }
+            I32StoreImm { addr, .. }
+            | I64StoreImm { addr, .. }
+            | I32Store8Imm { addr, .. }
+            | I32Store16Imm { addr, .. }
+            | I64Store8Imm { addr, .. }
+            | I64Store16Imm { addr, .. }
+            | I64Store32Imm { addr, .. } => {
+                slot(*addr);
+            }
+            MemoryGrow { dst, delta, .. } => {
+                slot(*dst);
+                slot(*delta);
+            }
+            MemoryCopy { dst, src, len, .. }
+            | MemoryInit { dst, src, len, .. }
+            | TableCopy { dst, src, len, .. }
+            | TableInit { dst, src, len, .. } => {
+                slot(*dst);
+                slot(*src);
+                slot(*len);
+            }
+            MemoryFill {
+                dst, value, len, ..
+            } => {
+                slot(*dst);
+                slot(*value);
+                slot(*len);
+            }
+            I32AndNot { dst, lhs, rhs } | I64AndNot { dst, lhs, rhs } => {
+                slot(*dst);
+                slot(*lhs);
+                slot(*rhs);
+            }
+            I32XorRotlImm { dst, lhs, src, .. } | I64XorRotlImm { dst, lhs, src, .. } => {
+                slot(*dst);
+                slot(*lhs);
+                slot(*src);
+            }
+            _ => {}
         }
     }
 
@@ -1365,6 +1735,50 @@ impl Op {
             _ => None,
         }
     }
+}
+
+/// Checks the invariants the interpreter relies on for one translated function, whose
+/// instructions are `code[start..end]` and whose frame has `frame_size` registers:
+/// every register operand lies inside the frame, every branch target inside the
+/// function, every `br_table` is followed by its entries, and the last instruction
+/// ends control flow. Translation guarantees all of this; checking it once per module
+/// is what makes the interpreter's unchecked accesses sound.
+pub(crate) fn verify(code: &[Op], start: usize, end: usize, frame_size: u32) -> bool {
+    let Some(function) = code.get(start..end) else {
+        return false;
+    };
+    let in_frame = |slot: Slot| u32::from(slot) < frame_size;
+    let in_function = |target: u32| (start..end).contains(&(target as usize));
+    let terminator = matches!(
+        function.last(),
+        Some(
+            Op::Return
+                | Op::ReturnReg { .. }
+                | Op::ReturnMany { .. }
+                | Op::Br { .. }
+                | Op::Unreachable
+        )
+    );
+    terminator
+        && function.iter().enumerate().all(|(at, op)| match *op {
+            // A callee's frame may begin right after the caller's.
+            Op::Call { base, .. } | Op::CallHost { base, .. } => u32::from(base) <= frame_size,
+            Op::CallIndirect { base, index, .. } => {
+                u32::from(base) <= frame_size && in_frame(index)
+            }
+            Op::ReturnMany { src, count } => u32::from(src) + u32::from(count) <= frame_size,
+            Op::BrTable { index, len } => {
+                in_frame(index) && (at as u64 + 1 + u64::from(len)) < function.len() as u64
+            }
+            _ => {
+                let (mut slots_ok, mut targets_ok) = (true, true);
+                op.visit_operands(
+                    |slot| slots_ok &= in_frame(slot),
+                    |target| targets_ok &= in_function(target),
+                );
+                slots_ok && targets_ok
+            }
+        })
 }
 
 #[cfg(test)]

@@ -89,6 +89,16 @@ pub enum ValueType {
 }
 
 impl ValueType {
+    /// The register form of a raw cell of this type: i32 values are kept zero-extended
+    /// (the translator relies on it to make `i64.extend_i32_u` free).
+    #[inline]
+    pub fn canonical(self, cell: u64) -> u64 {
+        match self {
+            ValueType::I32 => u64::from(cell as u32),
+            ValueType::I64 => cell,
+        }
+    }
+
     fn from_wasm(ty: ValType) -> Option<ValueType> {
         match ty {
             ValType::I32 => Some(ValueType::I32),
@@ -168,6 +178,8 @@ pub struct Export {
 pub(crate) struct FuncMeta {
     pub entry: u32,
     pub frame_size: u32,
+    /// Static cost of the entry block, charged on entry.
+    pub entry_gas: u32,
     pub num_params: u32,
     pub num_locals: u32,
     pub num_results: u32,
@@ -302,6 +314,17 @@ impl Module {
     /// Number of translated instructions (for diagnostics and benchmarks).
     pub fn code_len(&self) -> usize {
         self.code.len()
+    }
+
+    /// The translated code of defined function `index` (for diagnostics): its entry's
+    /// instructions up to the next function's entry.
+    pub fn translated_function(&self, index: u32) -> Option<&[Op]> {
+        let start = self.functions.get(index as usize)?.entry as usize;
+        let end = self
+            .functions
+            .get(index as usize + 1)
+            .map_or(self.code.len(), |f| f.entry as usize);
+        self.code.get(start..end)
     }
 
     pub(crate) fn num_imports(&self) -> u32 {
@@ -822,10 +845,22 @@ impl<'c> Builder<'c> {
         }
         operators.finish().map_err(wasm)?;
         let translated = translator.finish(entry)?;
+        let end = self.module.code.len();
+        if !crate::ir::verify(
+            &self.module.code,
+            entry as usize,
+            end,
+            translated.frame_size,
+        ) {
+            return Err(ValidationError::Internal(
+                "translated code failed verification",
+            ));
+        }
         self.allocations = Some(validator.into_allocations());
         self.module.functions.push(FuncMeta {
             entry: translated.entry,
             frame_size: translated.frame_size,
+            entry_gas: translated.entry_gas,
             num_params,
             num_locals,
             num_results,

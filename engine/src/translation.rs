@@ -53,6 +53,21 @@ pub(crate) struct TranslatedFunc {
     pub entry: u32,
     /// Registers the frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
+    /// Static cost of the entry block, charged by the call that enters the function.
+    pub entry_gas: u32,
+}
+
+/// Where the current basic block's static cost is charged.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum GasSink {
+    /// Not decided yet: the block has cost nothing so far.
+    Pending,
+    /// The block follows a call: its cost goes into that call's `gas_after`.
+    AfterCall(usize),
+    /// The function's entry block: its cost is charged by the entering call.
+    Entry,
+    /// An [`Op::Gas`] at this index.
+    Op(usize),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -117,11 +132,15 @@ pub(crate) struct FuncTranslator<'a> {
     max_height: u32,
     control: Vec<Control>,
     reachable: bool,
-    /// The `Gas` instruction of the current basic block, once emitted.
-    block_gas: Option<usize>,
+    /// Where the current basic block's cost goes; `block_cost` is its total so far.
+    block_gas: GasSink,
+    /// Where the next block's cost goes if it starts without a label.
+    next_sink: GasSink,
     block_cost: u64,
-    /// The last instruction, if it wrote the value now on top of the stack into that
-    /// value's canonical register (so it may be retargeted or fused).
+    entry_gas: u32,
+    /// The instruction that last wrote a value into its canonical register, if it is
+    /// still the last instruction emitted (only virtual operands were pushed since): its
+    /// result may then be retargeted into a local or fused into its consumer.
     last_result: Option<usize>,
 }
 
@@ -151,8 +170,10 @@ impl<'a> FuncTranslator<'a> {
             max_height: 0,
             control: Vec::new(),
             reachable: true,
-            block_gas: None,
+            block_gas: GasSink::Entry,
+            next_sink: GasSink::Pending,
             block_cost: 0,
+            entry_gas: 0,
             last_result: None,
         };
         translator.control.push(Control {
@@ -173,7 +194,11 @@ impl<'a> FuncTranslator<'a> {
         if frame_size > MAX_FRAME_SLOTS {
             return Err(ValidationError::limit(Limit::FrameSlots, frame_size as u64));
         }
-        Ok(TranslatedFunc { entry, frame_size })
+        Ok(TranslatedFunc {
+            entry,
+            frame_size,
+            entry_gas: self.entry_gas,
+        })
     }
 
     // ---------------------------------------------------------------- emission, gas
@@ -193,6 +218,11 @@ impl<'a> FuncTranslator<'a> {
         Ok(self.code.len() - 1)
     }
 
+    /// The last result's instruction, if nothing was emitted after it.
+    fn producer(&self) -> Option<usize> {
+        self.last_result.filter(|&at| at + 1 == self.code.len())
+    }
+
     /// Emits an instruction that writes the new top-of-stack value.
     fn emit_result(&mut self, op: Op) -> Result<()> {
         let at = self.emit(op)?;
@@ -205,26 +235,39 @@ impl<'a> FuncTranslator<'a> {
         if !self.metered || cost == 0 {
             return Ok(());
         }
-        if self.block_gas.is_none() {
-            self.block_gas = Some(self.emit(Op::Gas { amount: 0 })?);
+        if self.block_gas == GasSink::Pending {
+            self.block_gas = GasSink::Op(self.emit(Op::Gas { amount: 0 })?);
         }
         self.block_cost += u64::from(cost);
         Ok(())
     }
 
-    /// Closes the current basic block, writing its total into its `Gas` instruction.
+    /// Closes the current basic block, writing its total where it is charged.
     fn end_block(&mut self) {
-        if let Some(at) = self.block_gas.take() {
-            // A block's cost is bounded by the code size times the largest price.
-            let amount = u32::try_from(self.block_cost).unwrap_or(u32::MAX);
-            self.code[at] = Op::Gas { amount };
+        // A block's cost is bounded by the code size times the largest price.
+        let amount = u32::try_from(self.block_cost).unwrap_or(u32::MAX);
+        match self.block_gas {
+            GasSink::Pending => {}
+            GasSink::Entry => self.entry_gas = amount,
+            GasSink::Op(at) => self.code[at] = Op::Gas { amount },
+            GasSink::AfterCall(at) => match &mut self.code[at] {
+                Op::Call { gas_after, .. } | Op::CallHost { gas_after, .. } => *gas_after = amount,
+                _ => {}
+            },
         }
+        self.block_gas = core::mem::replace(&mut self.next_sink, GasSink::Pending);
         self.block_cost = 0;
         self.last_result = None;
     }
 
     /// Places a label: the next instruction starts a new basic block.
     fn new_block(&mut self) {
+        self.end_block();
+    }
+
+    /// Ends the block with a call at `call`: the next block's cost is charged on return.
+    fn block_after_call(&mut self, call: usize) {
+        self.next_sink = GasSink::AfterCall(call);
         self.end_block();
     }
 
@@ -484,7 +527,7 @@ impl<'a> FuncTranslator<'a> {
 
     /// Translates one validated operator whose static cost class is `class`.
     pub(crate) fn translate(&mut self, op: &Operator<'_>, class: CostClass) -> Result<()> {
-        let producer = self.last_result.take();
+        let producer = self.producer();
         if !self.reachable {
             return self.translate_unreachable(op);
         }
@@ -752,7 +795,16 @@ impl<'a> FuncTranslator<'a> {
             O::I64Popcnt => self.unary(|dst, src| Op::I64Popcnt { dst, src }),
             O::I32WrapI64 => self.unary(|dst, src| Op::I32WrapI64 { dst, src }),
             O::I64ExtendI32S => self.unary(|dst, src| Op::I64ExtendI32S { dst, src }),
-            O::I64ExtendI32U => self.unary(|dst, src| Op::I64ExtendI32U { dst, src }),
+            O::I64ExtendI32U => {
+                // i32 values are kept zero-extended in their 64-bit registers (every
+                // producer writes them so, and host values are masked on entry), so
+                // the register already holds the i64 value.
+                let (value, _) = self.pop();
+                self.push(match value {
+                    Operand::I32(constant) => Operand::I64(i64::from(constant as u32)),
+                    other => other,
+                })
+            }
             O::I32Extend8S => self.unary(|dst, src| Op::I32Extend8S { dst, src }),
             O::I32Extend16S => self.unary(|dst, src| Op::I32Extend16S { dst, src }),
             O::I64Extend8S => self.unary(|dst, src| Op::I64Extend8S { dst, src }),
@@ -1033,19 +1085,21 @@ impl<'a> FuncTranslator<'a> {
             Op::CallHost {
                 import: function_index,
                 base,
+                gas_after: 0,
             }
         } else {
             Op::Call {
                 func: function_index - self.env.num_imports,
                 base,
+                gas_after: 0,
             }
         };
-        self.emit(op)?;
+        let call = self.emit(op)?;
         self.stack.truncate(base_position as usize);
         for _ in 0..results {
             self.push(Operand::Temp)?;
         }
-        self.new_block();
+        self.block_after_call(call);
         Ok(())
     }
 
@@ -1178,6 +1232,16 @@ impl<'a> FuncTranslator<'a> {
         let (rhs, rhs_position) = self.pop();
         let (lhs, lhs_position) = self.pop();
         let dst = self.temp(lhs_position);
+        if let Some((at, fused)) =
+            self.fuse_binary(op, width, (lhs, lhs_position), (rhs, rhs_position), dst)
+        {
+            // Nothing was emitted after the producer, so its operands still hold the
+            // values it would have read: replace it by the fused instruction.
+            self.code[at] = fused;
+            self.push(Operand::Temp)?;
+            self.last_result = Some(at);
+            return Ok(());
+        }
         let imm_of = |operand: Operand| -> Option<i32> {
             match operand {
                 Operand::I32(v) => Some(v),
@@ -1203,6 +1267,104 @@ impl<'a> FuncTranslator<'a> {
         };
         self.push(Operand::Temp)?;
         self.emit_result(instruction)
+    }
+}
+
+impl FuncTranslator<'_> {
+    /// Fuses `op` with the instruction that produced one of its operands, for the pairs
+    /// the crypto kernels of contracts are made of: `a & !b` (keccak's chi) and
+    /// `a ^ rotl(b, k)` (sha256's sigma functions, keccak's theta).
+    fn fuse_binary(
+        &self,
+        op: BinaryOp,
+        width: Width,
+        lhs: (Operand, u32),
+        rhs: (Operand, u32),
+        dst: Slot,
+    ) -> Option<(usize, Op)> {
+        if !matches!(op, BinaryOp::And | BinaryOp::Xor) {
+            return None;
+        }
+        let at = self.producer()?;
+        let produced = self.code[at].result_slot()?;
+        let is_produced = |(operand, position): (Operand, u32)| {
+            operand == Operand::Temp && self.temp(position) == produced
+        };
+        // Both operators commute: the produced value may be either operand.
+        let (other, position) = if is_produced(rhs) {
+            lhs
+        } else if is_produced(lhs) {
+            rhs
+        } else {
+            return None;
+        };
+        let other = match other {
+            Operand::Local(slot) => slot,
+            Operand::Temp => self.temp(position),
+            _ => return None,
+        };
+        let rotl = |imm: i32, bits: i32| imm.rem_euclid(bits);
+        let rotr = |imm: i32, bits: i32| (bits - imm.rem_euclid(bits)) % bits;
+        Some((
+            at,
+            match (op, width, self.code[at]) {
+                (
+                    BinaryOp::And,
+                    Width::W32,
+                    Op::I32XorImm {
+                        lhs: x, imm: -1, ..
+                    },
+                ) => Op::I32AndNot {
+                    dst,
+                    lhs: other,
+                    rhs: x,
+                },
+                (
+                    BinaryOp::And,
+                    Width::W64,
+                    Op::I64XorImm {
+                        lhs: x, imm: -1, ..
+                    },
+                ) => Op::I64AndNot {
+                    dst,
+                    lhs: other,
+                    rhs: x,
+                },
+                (BinaryOp::Xor, Width::W32, Op::I32RotlImm { lhs: x, imm, .. }) => {
+                    Op::I32XorRotlImm {
+                        dst,
+                        lhs: other,
+                        src: x,
+                        imm: rotl(imm, 32),
+                    }
+                }
+                (BinaryOp::Xor, Width::W32, Op::I32RotrImm { lhs: x, imm, .. }) => {
+                    Op::I32XorRotlImm {
+                        dst,
+                        lhs: other,
+                        src: x,
+                        imm: rotr(imm, 32),
+                    }
+                }
+                (BinaryOp::Xor, Width::W64, Op::I64RotlImm { lhs: x, imm, .. }) => {
+                    Op::I64XorRotlImm {
+                        dst,
+                        lhs: other,
+                        src: x,
+                        imm: rotl(imm, 64),
+                    }
+                }
+                (BinaryOp::Xor, Width::W64, Op::I64RotrImm { lhs: x, imm, .. }) => {
+                    Op::I64XorRotlImm {
+                        dst,
+                        lhs: other,
+                        src: x,
+                        imm: rotr(imm, 64),
+                    }
+                }
+                _ => return None,
+            },
+        ))
     }
 }
 

@@ -1,24 +1,29 @@
 //! The interpreter loop.
 //!
-//! One `match` over [`Op`] in a loop: Rust compiles it to a jump table, and the hot
-//! state (program counter, frame base, gas, the current frame's register slice) lives in
-//! local variables the optimizer keeps in machine registers. Handlers are grouped by
-//! family: control, calls, moves, numeric, memory, bulk memory. Calls push a
-//! [`Frame`] and move the frame base; the callee's parameters are already in place
-//! because the caller computed its arguments into the registers where the callee's
-//! frame begins. Host (EEI, `bignum`, external) calls go through
-//! [`crate::eei::call_host`].
+//! One `match` over [`Op`] in a loop: Rust compiles it to a jump table. Only the hot
+//! state lives in the loop's local variables, where the optimizer keeps it in machine
+//! registers: the instruction pointer, the frame pointer and the gas counter. Everything
+//! else (the register stack, call frames, memory, globals, the table) is in a
+//! [`Machine`] in memory, and the rare, bulky paths (calls, returns, host calls) are
+//! separate functions, so that the loop does not run out of machine registers and
+//! spill the hot ones. Calls push a [`Frame`] and move the frame pointer; the callee's
+//! parameters are already in place because the caller computed its arguments into the
+//! registers where the callee's frame begins. Host (EEI, `bignum`, external) calls go
+//! through [`crate::eei::call_host`].
 //!
-//! The loop is safe Rust: register and code accesses are bounds-checked. The
-//! translator guarantees the indices are in range, so the checks never fail; they cost
-//! one well-predicted compare each.
+//! This is the engine's only `unsafe` code: instruction fetch and register accesses go
+//! through raw pointers without bounds checks. [`crate::ir::verify`] proves, for every
+//! function when the module is built, that its register operands are inside its frame
+//! and its branch targets inside its code, and the call path below keeps the register
+//! stack at least as large as the running frame, so the checks could never fail
+//! (BENCHMARKS.md has what removing them gained). Debug builds assert them.
 
 use alloc::vec::Vec;
 
 use super::numeric::*;
 use super::{Env, Halt, Instance, Trap, memory};
 use crate::host::Host;
-use crate::ir::Op;
+use crate::ir::{Op, Slot};
 use crate::limits::{MAX_CALL_DEPTH, MAX_VALUE_STACK, WASM_PAGE_SIZE};
 use crate::module::{FuncMeta, Module};
 
@@ -28,6 +33,8 @@ pub(crate) struct Frame {
     return_pc: u32,
     bp: u32,
     stack_used: u32,
+    /// Static cost of the caller's block after the call, charged on return.
+    gas_after: u32,
 }
 
 /// The value stack and call frames of one execution.
@@ -52,6 +59,112 @@ impl Stack {
     }
 }
 
+/// The cold part of the machine state.
+struct Machine<'a, 'e, H: Host + ?Sized> {
+    module: &'a Module,
+    code: &'a [Op],
+    functions: &'a [FuncMeta],
+    num_imports: u32,
+    page_cost: u64,
+    word_cost: u64,
+    element_cost: u64,
+    regs: &'a mut Vec<u64>,
+    frames: &'a mut Vec<Frame>,
+    bp: usize,
+    stack_used: usize,
+    env: &'a mut Env<'e, H>,
+    memory: &'a mut Vec<u8>,
+    memory_max_pages: u32,
+    globals: &'a mut Vec<u64>,
+    table: &'a mut Vec<Option<u32>>,
+    data_dropped: &'a mut Vec<bool>,
+    elem_dropped: &'a mut Vec<bool>,
+}
+
+impl<H: Host + ?Sized> Machine<'_, '_, H> {
+    /// The frame pointer of the running function.
+    #[inline(always)]
+    fn frame_pointer(&mut self) -> *mut u64 {
+        debug_assert!(self.bp <= self.regs.len());
+        // SAFETY: `bp` is within `regs` (checked when the frame was entered).
+        unsafe { self.regs.as_mut_ptr().add(self.bp) }
+    }
+
+    /// Enters defined function `callee` with its frame at `base` of the running one;
+    /// returns the callee's first instruction and frame pointer.
+    #[inline(always)]
+    fn call(
+        &mut self,
+        callee: u32,
+        base: Slot,
+        return_pc: usize,
+        gas_after: u32,
+        gas: &mut u64,
+    ) -> Result<(usize, *mut u64), Trap> {
+        let meta = self.functions[callee as usize];
+        if self.frames.len() + 1 >= MAX_CALL_DEPTH {
+            return Err(Trap::CallStackExhausted);
+        }
+        let new_used = self.stack_used + meta.frame_size as usize;
+        if new_used > MAX_VALUE_STACK {
+            return Err(Trap::ValueStackExhausted);
+        }
+        charge(gas, u64::from(meta.entry_gas))?;
+        let new_bp = self.bp + base as usize;
+        let needed = new_bp + meta.frame_size as usize;
+        if needed > self.regs.len() {
+            let grown = needed.max(self.regs.len() * 2).min(MAX_VALUE_STACK);
+            self.regs.resize(grown, 0);
+        }
+        self.frames.push(Frame {
+            return_pc: return_pc as u32,
+            bp: self.bp as u32,
+            stack_used: self.stack_used as u32,
+            gas_after,
+        });
+        if meta.num_locals > meta.num_params {
+            self.regs[new_bp + meta.num_params as usize..new_bp + meta.num_locals as usize].fill(0);
+        }
+        self.bp = new_bp;
+        self.stack_used = new_used;
+        Ok((meta.entry as usize, self.frame_pointer()))
+    }
+
+    /// Returns to the caller: its resume point and frame pointer, or `None` when the
+    /// entry function returned.
+    #[inline(always)]
+    fn ret(&mut self, gas: &mut u64) -> Result<Option<(usize, *mut u64)>, Trap> {
+        let Some(caller) = self.frames.pop() else {
+            return Ok(None);
+        };
+        charge(gas, u64::from(caller.gas_after))?;
+        self.bp = caller.bp as usize;
+        self.stack_used = caller.stack_used as usize;
+        Ok(Some((caller.return_pc as usize, self.frame_pointer())))
+    }
+
+    /// Calls imported function `import` with its arguments at `base`; returns the frame
+    /// pointer (re-derived after the register stack was borrowed).
+    #[inline(never)]
+    fn call_host(&mut self, import: u32, base: Slot, gas: &mut u64) -> Result<*mut u64, Halt> {
+        self.env.gas = *gas;
+        let args = &mut self.regs[self.bp + base as usize..];
+        let outcome = crate::eei::call_host(self.module, import, args, self.memory, self.env);
+        *gas = self.env.gas;
+        outcome?;
+        Ok(self.frame_pointer())
+    }
+}
+
+#[inline(always)]
+fn charge(gas: &mut u64, amount: u64) -> Result<(), Trap> {
+    if *gas < amount {
+        return Err(Trap::OutOfGas);
+    }
+    *gas -= amount;
+    Ok(())
+}
+
 /// Runs defined function `func`; its arguments are in `stack.regs[..params]` and its
 /// results are left in `stack.regs[..results]`.
 pub(crate) fn run<H: Host + ?Sized>(
@@ -61,18 +174,11 @@ pub(crate) fn run<H: Host + ?Sized>(
     func: u32,
 ) -> Result<(), Halt> {
     let module: &Module = instance.module;
-    let Some(entry) = module.functions.get(func as usize) else {
+    let Some(&entry) = module.functions.get(func as usize) else {
         return Err(Halt::Trap(Trap::UninitializedElement));
     };
-    let code: &[Op] = &module.code;
-    let functions: &[FuncMeta] = &module.functions;
-    let num_imports = module.num_imports();
-    let page_cost = module.schedule.dynamic.memory_page;
-    let word_cost = module.schedule.dynamic.bulk_memory_word;
-    let element_cost = module.schedule.dynamic.bulk_table_element;
-
     let Instance {
-        memory: mem,
+        memory,
         memory_max_pages,
         globals,
         table,
@@ -80,20 +186,74 @@ pub(crate) fn run<H: Host + ?Sized>(
         elem_dropped,
         ..
     } = instance;
-    let memory_max_pages = *memory_max_pages;
-    let regs = &mut stack.regs;
-    let frames = &mut stack.frames;
-
     let mut gas = env.gas;
-    let mut pc = entry.entry as usize;
-    let mut bp = 0usize;
-    let mut stack_used = entry.frame_size as usize;
-    regs[entry.num_params as usize..entry.num_locals as usize].fill(0);
-    let mut frame: &mut [u64] = &mut regs[..];
+    if let Err(trap) = charge(&mut gas, u64::from(entry.entry_gas)) {
+        env.gas = gas;
+        return Err(trap.into());
+    }
+    stack.regs[entry.num_params as usize..entry.num_locals as usize].fill(0);
+    let mut machine = Machine {
+        module,
+        code: &module.code,
+        functions: &module.functions,
+        num_imports: module.num_imports(),
+        page_cost: module.schedule.dynamic.memory_page,
+        word_cost: module.schedule.dynamic.bulk_memory_word,
+        element_cost: module.schedule.dynamic.bulk_table_element,
+        regs: &mut stack.regs,
+        frames: &mut stack.frames,
+        bp: 0,
+        stack_used: entry.frame_size as usize,
+        env,
+        memory,
+        memory_max_pages: *memory_max_pages,
+        globals,
+        table,
+        data_dropped,
+        elem_dropped,
+    };
+    let code_start: *const Op = machine.code.as_ptr();
+    // SAFETY: `entry.entry` is a function entry, within `code`.
+    let mut ip: *const Op = unsafe { code_start.add(entry.entry as usize) };
+    let mut fp: *mut u64 = machine.frame_pointer();
+    // The linear memory's base and size, refreshed whenever it may have moved or been
+    // borrowed (memory.grow, bulk operations, host calls).
+    let mut mem_ptr: *mut u8 = machine.memory.as_mut_ptr();
+    let mut mem_len: u64 = machine.memory.len() as u64;
 
-    macro_rules! r {
-        ($slot:expr) => {
-            frame[$slot as usize]
+    // SAFETY (for `get!` and `set!`): `ir::verify` checked, when the module was built,
+    // that every register operand of the running function is below its frame size, and
+    // `fp` always points at the running function's frame base with at least
+    // `frame_size` cells after it: `Stack::enter` sized the entry frame, `Machine::call`
+    // grows `regs` to `base + frame_size` before deriving the callee's `fp`, and
+    // `Machine::ret` re-derives a caller's `fp` (its frame was that large before and
+    // `regs` never shrinks). Every path that may reallocate or borrow `regs` re-derives
+    // `fp` afterwards.
+    macro_rules! get {
+        ($slot:expr) => {{
+            let slot = $slot as usize;
+            // SAFETY: see above.
+            unsafe { *fp.add(slot) }
+        }};
+    }
+    macro_rules! set {
+        ($slot:expr, $value:expr) => {{
+            let value: u64 = $value;
+            let slot = $slot as usize;
+            // SAFETY: see above.
+            unsafe { *fp.add(slot) = value }
+        }};
+    }
+    macro_rules! jump {
+        ($target:expr) => {{
+            // SAFETY: `ir::verify` checked that branch targets lie inside the function.
+            ip = unsafe { code_start.add($target as usize) };
+        }};
+    }
+    macro_rules! pc {
+        () => {
+            // SAFETY: `ip` and `code_start` point into the same code slice.
+            unsafe { ip.offset_from(code_start) as usize }
         };
     }
     macro_rules! trap {
@@ -119,50 +279,25 @@ pub(crate) fn run<H: Host + ?Sized>(
         }};
     }
     macro_rules! call_defined {
-        ($callee:expr, $base:expr) => {{
-            let callee: &FuncMeta = &functions[$callee as usize];
-            if frames.len() + 1 >= MAX_CALL_DEPTH {
-                trap!(Trap::CallStackExhausted);
-            }
-            let new_used = stack_used + callee.frame_size as usize;
-            if new_used > MAX_VALUE_STACK {
-                trap!(Trap::ValueStackExhausted);
-            }
-            let new_bp = bp + $base as usize;
-            let needed = new_bp + callee.frame_size as usize;
-            if needed > regs.len() {
-                let grown = needed.max(regs.len() * 2).min(MAX_VALUE_STACK);
-                regs.resize(grown, 0);
-            }
-            frames.push(Frame {
-                return_pc: pc as u32,
-                bp: bp as u32,
-                stack_used: stack_used as u32,
-            });
-            regs[new_bp + callee.num_params as usize..new_bp + callee.num_locals as usize].fill(0);
-            bp = new_bp;
-            stack_used = new_used;
-            pc = callee.entry as usize;
-            frame = &mut regs[bp..];
+        ($callee:expr, $base:expr, $gas_after:expr) => {{
+            let (entry, frame) =
+                attempt!(machine.call($callee, $base, pc!(), $gas_after, &mut gas));
+            jump!(entry);
+            fp = frame;
         }};
     }
     macro_rules! call_host {
         ($import:expr, $base:expr) => {{
-            env.gas = gas;
-            let outcome =
-                crate::eei::call_host(module, $import, &mut frame[$base as usize..], mem, env);
-            gas = env.gas;
-            attempt!(outcome);
+            fp = attempt!(machine.call_host($import, $base, &mut gas));
+            refresh_memory!();
         }};
     }
     macro_rules! do_return {
         () => {{
-            match frames.pop() {
-                Some(caller) => {
-                    pc = caller.return_pc as usize;
-                    bp = caller.bp as usize;
-                    stack_used = caller.stack_used as usize;
-                    frame = &mut regs[bp..];
+            match attempt!(machine.ret(&mut gas)) {
+                Some((resume, frame)) => {
+                    jump!(resume);
+                    fp = frame;
                 }
                 None => break Ok(()),
             }
@@ -170,255 +305,307 @@ pub(crate) fn run<H: Host + ?Sized>(
     }
     macro_rules! bin32 {
         ($dst:expr, $a:expr, $b:expr, $f:expr) => {{
-            let a = r!($a) as u32;
+            let a = get!($a) as u32;
             let b = $b as u32;
-            r!($dst) = u64::from($f(a, b));
+            set!($dst, u64::from($f(a, b)));
         }};
     }
     macro_rules! bin64 {
         ($dst:expr, $a:expr, $b:expr, $f:expr) => {{
-            let a = r!($a);
+            let a = get!($a);
             let b = $b as u64;
-            r!($dst) = u64::from($f(a, b));
+            set!($dst, u64::from($f(a, b)));
         }};
     }
     macro_rules! div32 {
         ($dst:expr, $a:expr, $b:expr, $f:expr) => {{
-            let value = attempt!($f(r!($a) as u32, $b as u32));
-            r!($dst) = u64::from(value);
+            let value = attempt!($f(get!($a) as u32, $b as u32));
+            set!($dst, u64::from(value));
         }};
     }
     macro_rules! div64 {
         ($dst:expr, $a:expr, $b:expr, $f:expr) => {{
-            let value = attempt!($f(r!($a), $b as u64));
-            r!($dst) = value;
+            let value = attempt!($f(get!($a), $b as u64));
+            set!($dst, value);
         }};
     }
     macro_rules! branch_if {
         ($cond:expr, $target:expr) => {{
             if $cond {
-                pc = $target as usize;
+                jump!($target);
             }
         }};
     }
+    macro_rules! refresh_memory {
+        () => {{
+            mem_ptr = machine.memory.as_mut_ptr();
+            mem_len = machine.memory.len() as u64;
+        }};
+    }
+    // SAFETY (for `load!` and `store!`): the access covers `ea..ea + N`, which the check
+    // places within `mem_len`, the length of the memory `mem_ptr` points to: both were
+    // taken from the memory after its last resize or borrow (`refresh_memory!`).
     macro_rules! load {
         ($dst:expr, $addr:expr, $offset:expr, $n:literal, $convert:expr) => {{
-            let bytes = attempt!(memory::load::<$n>(mem, r!($addr), $offset));
-            r!($dst) = $convert(bytes);
+            let ea = memory::effective(get!($addr), $offset);
+            if ea + $n > mem_len {
+                trap!(Trap::MemoryOutOfBounds);
+            }
+            // SAFETY: see above.
+            let bytes = unsafe { mem_ptr.add(ea as usize).cast::<[u8; $n]>().read_unaligned() };
+            set!($dst, $convert(bytes));
         }};
     }
     macro_rules! store {
         ($addr:expr, $offset:expr, $bytes:expr) => {{
-            attempt!(memory::store(mem, r!($addr), $offset, $bytes));
+            let bytes = $bytes;
+            let ea = memory::effective(get!($addr), $offset);
+            if ea + bytes.len() as u64 > mem_len {
+                trap!(Trap::MemoryOutOfBounds);
+            }
+            // SAFETY: see above.
+            unsafe {
+                mem_ptr
+                    .add(ea as usize)
+                    .cast::<[u8; _]>()
+                    .write_unaligned(bytes)
+            };
         }};
     }
 
     let result: Result<(), Halt> = loop {
-        let op = code[pc];
-        pc += 1;
-        match op {
+        // SAFETY: `ir::verify` checked that every branch target lies inside its function
+        // and that every function ends with an instruction that leaves it, so `ip`, which
+        // starts at a function's entry, never leaves that function's code. Matching on
+        // the instruction in place lets each handler load only the fields it uses.
+        let op = unsafe { &*ip };
+        // SAFETY: as above; `ip` points one past at most the function's last instruction
+        // and is never dereferenced there.
+        ip = unsafe { ip.add(1) };
+        match *op {
             // ---- gas, control ----
             Op::Gas { amount } => charge!(u64::from(amount)),
             Op::Unreachable => trap!(Trap::Unreachable),
-            Op::Br { target } => pc = target as usize,
-            Op::BrIfNez32 { cond, target } => branch_if!(r!(cond) as u32 != 0, target),
-            Op::BrIfEqz32 { cond, target } => branch_if!(r!(cond) as u32 == 0, target),
-            Op::BrIfNez64 { cond, target } => branch_if!(r!(cond) != 0, target),
-            Op::BrIfEqz64 { cond, target } => branch_if!(r!(cond) == 0, target),
+            Op::Br { target } => jump!(target),
+            Op::BrIfNez32 { cond, target } => branch_if!(get!(cond) as u32 != 0, target),
+            Op::BrIfEqz32 { cond, target } => branch_if!(get!(cond) as u32 == 0, target),
+            Op::BrIfNez64 { cond, target } => branch_if!(get!(cond) != 0, target),
+            Op::BrIfEqz64 { cond, target } => branch_if!(get!(cond) == 0, target),
             Op::BrTable { index, len } => {
-                pc += (r!(index) as u32).min(len) as usize;
+                let entry = (get!(index) as u32).min(len) as usize;
+                // SAFETY: `ir::verify` checked that `len + 1` entries follow.
+                ip = unsafe { ip.add(entry) };
             }
             Op::Return => do_return!(),
             Op::ReturnReg { src } => {
-                r!(0) = r!(src);
+                set!(0, get!(src));
                 do_return!()
             }
             Op::ReturnMany { src, count } => {
-                let src = src as usize;
-                frame.copy_within(src..src + count as usize, 0);
+                // SAFETY: `ir::verify` checked `src + count <= frame_size`; `copy` allows
+                // the overlap of results moving down to the frame base.
+                unsafe { core::ptr::copy(fp.add(src as usize), fp, count as usize) };
                 do_return!()
             }
-            Op::Call { func, base } => call_defined!(func, base),
-            Op::CallHost { import, base } => call_host!(import, base),
+            Op::Call {
+                func,
+                base,
+                gas_after,
+            } => call_defined!(func, base, gas_after),
+            Op::CallHost {
+                import,
+                base,
+                gas_after,
+            } => {
+                call_host!(import, base);
+                charge!(u64::from(gas_after));
+            }
             Op::CallIndirect {
                 type_id,
                 base,
                 index,
             } => {
-                let slot = r!(index) as u32;
-                let Some(entry) = table.get(slot as usize) else {
+                let slot = get!(index) as u32;
+                let Some(entry) = machine.table.get(slot as usize) else {
                     trap!(Trap::TableOutOfBounds);
                 };
                 let Some(callee) = *entry else {
                     trap!(Trap::UninitializedElement);
                 };
-                if module.func_type_id(callee) != Some(type_id) {
+                if machine.module.func_type_id(callee) != Some(type_id) {
                     trap!(Trap::IndirectCallTypeMismatch);
                 }
-                if callee < num_imports {
+                if callee < machine.num_imports {
                     call_host!(callee, base)
                 } else {
-                    call_defined!(callee - num_imports, base)
+                    call_defined!(callee - machine.num_imports, base, 0)
                 }
             }
 
             // ---- fused compare-and-branch ----
             Op::BrIfI32Eq { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as u32 == r!(rhs) as u32, target)
+                branch_if!(get!(lhs) as u32 == get!(rhs) as u32, target)
             }
             Op::BrIfI32Ne { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as u32 != r!(rhs) as u32, target)
+                branch_if!(get!(lhs) as u32 != get!(rhs) as u32, target)
             }
             Op::BrIfI32LtS { lhs, rhs, target } => {
-                branch_if!((r!(lhs) as i32) < r!(rhs) as i32, target)
+                branch_if!((get!(lhs) as i32) < get!(rhs) as i32, target)
             }
             Op::BrIfI32LtU { lhs, rhs, target } => {
-                branch_if!((r!(lhs) as u32) < r!(rhs) as u32, target)
+                branch_if!((get!(lhs) as u32) < get!(rhs) as u32, target)
             }
             Op::BrIfI32GtS { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as i32 > r!(rhs) as i32, target)
+                branch_if!(get!(lhs) as i32 > get!(rhs) as i32, target)
             }
             Op::BrIfI32GtU { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as u32 > r!(rhs) as u32, target)
+                branch_if!(get!(lhs) as u32 > get!(rhs) as u32, target)
             }
             Op::BrIfI32LeS { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as i32 <= r!(rhs) as i32, target)
+                branch_if!(get!(lhs) as i32 <= get!(rhs) as i32, target)
             }
             Op::BrIfI32LeU { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as u32 <= r!(rhs) as u32, target)
+                branch_if!(get!(lhs) as u32 <= get!(rhs) as u32, target)
             }
             Op::BrIfI32GeS { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as i32 >= r!(rhs) as i32, target)
+                branch_if!(get!(lhs) as i32 >= get!(rhs) as i32, target)
             }
             Op::BrIfI32GeU { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as u32 >= r!(rhs) as u32, target)
+                branch_if!(get!(lhs) as u32 >= get!(rhs) as u32, target)
             }
             Op::BrIfI32EqImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as u32 == imm as u32, target)
+                branch_if!(get!(lhs) as u32 == imm as u32, target)
             }
             Op::BrIfI32NeImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as u32 != imm as u32, target)
+                branch_if!(get!(lhs) as u32 != imm as u32, target)
             }
-            Op::BrIfI32LtSImm { lhs, imm, target } => branch_if!((r!(lhs) as i32) < imm, target),
+            Op::BrIfI32LtSImm { lhs, imm, target } => branch_if!((get!(lhs) as i32) < imm, target),
             Op::BrIfI32LtUImm { lhs, imm, target } => {
-                branch_if!((r!(lhs) as u32) < imm as u32, target)
+                branch_if!((get!(lhs) as u32) < imm as u32, target)
             }
-            Op::BrIfI32GtSImm { lhs, imm, target } => branch_if!(r!(lhs) as i32 > imm, target),
+            Op::BrIfI32GtSImm { lhs, imm, target } => branch_if!(get!(lhs) as i32 > imm, target),
             Op::BrIfI32GtUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as u32 > imm as u32, target)
+                branch_if!(get!(lhs) as u32 > imm as u32, target)
             }
-            Op::BrIfI32LeSImm { lhs, imm, target } => branch_if!(r!(lhs) as i32 <= imm, target),
+            Op::BrIfI32LeSImm { lhs, imm, target } => branch_if!(get!(lhs) as i32 <= imm, target),
             Op::BrIfI32LeUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as u32 <= imm as u32, target)
+                branch_if!(get!(lhs) as u32 <= imm as u32, target)
             }
-            Op::BrIfI32GeSImm { lhs, imm, target } => branch_if!(r!(lhs) as i32 >= imm, target),
+            Op::BrIfI32GeSImm { lhs, imm, target } => branch_if!(get!(lhs) as i32 >= imm, target),
             Op::BrIfI32GeUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as u32 >= imm as u32, target)
+                branch_if!(get!(lhs) as u32 >= imm as u32, target)
             }
-            Op::BrIfI64Eq { lhs, rhs, target } => branch_if!(r!(lhs) == r!(rhs), target),
-            Op::BrIfI64Ne { lhs, rhs, target } => branch_if!(r!(lhs) != r!(rhs), target),
+            Op::BrIfI64Eq { lhs, rhs, target } => branch_if!(get!(lhs) == get!(rhs), target),
+            Op::BrIfI64Ne { lhs, rhs, target } => branch_if!(get!(lhs) != get!(rhs), target),
             Op::BrIfI64LtS { lhs, rhs, target } => {
-                branch_if!((r!(lhs) as i64) < r!(rhs) as i64, target)
+                branch_if!((get!(lhs) as i64) < get!(rhs) as i64, target)
             }
-            Op::BrIfI64LtU { lhs, rhs, target } => branch_if!(r!(lhs) < r!(rhs), target),
+            Op::BrIfI64LtU { lhs, rhs, target } => branch_if!(get!(lhs) < get!(rhs), target),
             Op::BrIfI64GtS { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as i64 > r!(rhs) as i64, target)
+                branch_if!(get!(lhs) as i64 > get!(rhs) as i64, target)
             }
-            Op::BrIfI64GtU { lhs, rhs, target } => branch_if!(r!(lhs) > r!(rhs), target),
+            Op::BrIfI64GtU { lhs, rhs, target } => branch_if!(get!(lhs) > get!(rhs), target),
             Op::BrIfI64LeS { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as i64 <= r!(rhs) as i64, target)
+                branch_if!(get!(lhs) as i64 <= get!(rhs) as i64, target)
             }
-            Op::BrIfI64LeU { lhs, rhs, target } => branch_if!(r!(lhs) <= r!(rhs), target),
+            Op::BrIfI64LeU { lhs, rhs, target } => branch_if!(get!(lhs) <= get!(rhs), target),
             Op::BrIfI64GeS { lhs, rhs, target } => {
-                branch_if!(r!(lhs) as i64 >= r!(rhs) as i64, target)
+                branch_if!(get!(lhs) as i64 >= get!(rhs) as i64, target)
             }
-            Op::BrIfI64GeU { lhs, rhs, target } => branch_if!(r!(lhs) >= r!(rhs), target),
+            Op::BrIfI64GeU { lhs, rhs, target } => branch_if!(get!(lhs) >= get!(rhs), target),
             Op::BrIfI64EqImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as i64 == i64::from(imm), target)
+                branch_if!(get!(lhs) as i64 == i64::from(imm), target)
             }
             Op::BrIfI64NeImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as i64 != i64::from(imm), target)
+                branch_if!(get!(lhs) as i64 != i64::from(imm), target)
             }
             Op::BrIfI64LtSImm { lhs, imm, target } => {
-                branch_if!((r!(lhs) as i64) < i64::from(imm), target)
+                branch_if!((get!(lhs) as i64) < i64::from(imm), target)
             }
             Op::BrIfI64LtUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) < i64::from(imm) as u64, target)
+                branch_if!(get!(lhs) < i64::from(imm) as u64, target)
             }
             Op::BrIfI64GtSImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as i64 > i64::from(imm), target)
+                branch_if!(get!(lhs) as i64 > i64::from(imm), target)
             }
             Op::BrIfI64GtUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) > i64::from(imm) as u64, target)
+                branch_if!(get!(lhs) > i64::from(imm) as u64, target)
             }
             Op::BrIfI64LeSImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as i64 <= i64::from(imm), target)
+                branch_if!(get!(lhs) as i64 <= i64::from(imm), target)
             }
             Op::BrIfI64LeUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) <= i64::from(imm) as u64, target)
+                branch_if!(get!(lhs) <= i64::from(imm) as u64, target)
             }
             Op::BrIfI64GeSImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) as i64 >= i64::from(imm), target)
+                branch_if!(get!(lhs) as i64 >= i64::from(imm), target)
             }
             Op::BrIfI64GeUImm { lhs, imm, target } => {
-                branch_if!(r!(lhs) >= i64::from(imm) as u64, target)
+                branch_if!(get!(lhs) >= i64::from(imm) as u64, target)
             }
 
             // ---- moves, constants, globals, select ----
-            Op::Copy { dst, src } => r!(dst) = r!(src),
-            Op::ConstI32 { dst, value } => r!(dst) = u64::from(value),
-            Op::ConstI64 { dst, lo, hi } => r!(dst) = u64::from(lo) | (u64::from(hi) << 32),
-            Op::GlobalGet { dst, global } => r!(dst) = globals[global as usize],
-            Op::GlobalSet { src, global } => globals[global as usize] = r!(src),
+            Op::Copy { dst, src } => set!(dst, get!(src)),
+            Op::ConstI32 { dst, value } => set!(dst, u64::from(value)),
+            Op::ConstI64 { dst, lo, hi } => set!(dst, u64::from(lo) | (u64::from(hi) << 32)),
+            Op::GlobalGet { dst, global } => set!(dst, machine.globals[global as usize]),
+            Op::GlobalSet { src, global } => machine.globals[global as usize] = get!(src),
             Op::Select {
                 dst,
                 cond,
                 if_true,
                 if_false,
             } => {
-                r!(dst) = if r!(cond) as u32 != 0 {
-                    r!(if_true)
-                } else {
-                    r!(if_false)
-                }
+                set!(
+                    dst,
+                    if get!(cond) as u32 != 0 {
+                        get!(if_true)
+                    } else {
+                        get!(if_false)
+                    }
+                )
             }
 
             // ---- i32 ----
-            Op::I32Add { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::wrapping_add),
-            Op::I32Sub { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::wrapping_sub),
-            Op::I32Mul { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::wrapping_mul),
-            Op::I32DivS { dst, lhs, rhs } => div32!(dst, lhs, r!(rhs), i32_div_s),
-            Op::I32DivU { dst, lhs, rhs } => div32!(dst, lhs, r!(rhs), i32_div_u),
-            Op::I32RemS { dst, lhs, rhs } => div32!(dst, lhs, r!(rhs), i32_rem_s),
-            Op::I32RemU { dst, lhs, rhs } => div32!(dst, lhs, r!(rhs), i32_rem_u),
-            Op::I32And { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a & b),
-            Op::I32Or { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a | b),
-            Op::I32Xor { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a ^ b),
-            Op::I32Shl { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::wrapping_shl),
-            Op::I32ShrS { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a: u32, b| (a as i32)
+            Op::I32Add { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::wrapping_add),
+            Op::I32Sub { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::wrapping_sub),
+            Op::I32Mul { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::wrapping_mul),
+            Op::I32DivS { dst, lhs, rhs } => div32!(dst, lhs, get!(rhs), i32_div_s),
+            Op::I32DivU { dst, lhs, rhs } => div32!(dst, lhs, get!(rhs), i32_div_u),
+            Op::I32RemS { dst, lhs, rhs } => div32!(dst, lhs, get!(rhs), i32_rem_s),
+            Op::I32RemU { dst, lhs, rhs } => div32!(dst, lhs, get!(rhs), i32_rem_u),
+            Op::I32And { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a & b),
+            Op::I32Or { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a | b),
+            Op::I32Xor { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a ^ b),
+            Op::I32Shl { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::wrapping_shl),
+            Op::I32ShrS { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a: u32, b| (a as i32)
                 .wrapping_shr(b)
                 as u32),
-            Op::I32ShrU { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::wrapping_shr),
-            Op::I32Rotl { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::rotate_left),
-            Op::I32Rotr { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), u32::rotate_right),
-            Op::I32Eq { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a == b),
-            Op::I32Ne { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a != b),
+            Op::I32ShrU { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::wrapping_shr),
+            Op::I32Rotl { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::rotate_left),
+            Op::I32Rotr { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), u32::rotate_right),
+            Op::I32Eq { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a == b),
+            Op::I32Ne { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a != b),
             Op::I32LtS { dst, lhs, rhs } => {
-                bin32!(dst, lhs, r!(rhs), |a: u32, b: u32| (a as i32) < (b as i32))
+                bin32!(dst, lhs, get!(rhs), |a: u32, b: u32| (a as i32)
+                    < (b as i32))
             }
-            Op::I32LtU { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a < b),
+            Op::I32LtU { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a < b),
             Op::I32GtS { dst, lhs, rhs } => {
-                bin32!(dst, lhs, r!(rhs), |a: u32, b: u32| (a as i32) > (b as i32))
+                bin32!(dst, lhs, get!(rhs), |a: u32, b: u32| (a as i32)
+                    > (b as i32))
             }
-            Op::I32GtU { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a > b),
+            Op::I32GtU { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a > b),
             Op::I32LeS { dst, lhs, rhs } => {
-                bin32!(dst, lhs, r!(rhs), |a: u32, b: u32| (a as i32) <= (b as i32))
+                bin32!(dst, lhs, get!(rhs), |a: u32, b: u32| (a as i32)
+                    <= (b as i32))
             }
-            Op::I32LeU { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a <= b),
+            Op::I32LeU { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a <= b),
             Op::I32GeS { dst, lhs, rhs } => {
-                bin32!(dst, lhs, r!(rhs), |a: u32, b: u32| (a as i32) >= (b as i32))
+                bin32!(dst, lhs, get!(rhs), |a: u32, b: u32| (a as i32)
+                    >= (b as i32))
             }
-            Op::I32GeU { dst, lhs, rhs } => bin32!(dst, lhs, r!(rhs), |a, b| a >= b),
+            Op::I32GeU { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a, b| a >= b),
             Op::I32AddImm { dst, lhs, imm } => bin32!(dst, lhs, imm, u32::wrapping_add),
             Op::I32SubImm { dst, lhs, imm } => bin32!(dst, lhs, imm, u32::wrapping_sub),
             Op::I32MulImm { dst, lhs, imm } => bin32!(dst, lhs, imm, u32::wrapping_mul),
@@ -456,47 +643,56 @@ pub(crate) fn run<H: Host + ?Sized>(
             Op::I32GeUImm { dst, lhs, imm } => bin32!(dst, lhs, imm, |a, b| a >= b),
 
             // ---- i64 (immediates are sign-extended) ----
-            Op::I64Add { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), u64::wrapping_add),
-            Op::I64Sub { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), u64::wrapping_sub),
-            Op::I64Mul { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), u64::wrapping_mul),
-            Op::I64DivS { dst, lhs, rhs } => div64!(dst, lhs, r!(rhs), i64_div_s),
-            Op::I64DivU { dst, lhs, rhs } => div64!(dst, lhs, r!(rhs), i64_div_u),
-            Op::I64RemS { dst, lhs, rhs } => div64!(dst, lhs, r!(rhs), i64_rem_s),
-            Op::I64RemU { dst, lhs, rhs } => div64!(dst, lhs, r!(rhs), i64_rem_u),
-            Op::I64And { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a & b),
-            Op::I64Or { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a | b),
-            Op::I64Xor { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a ^ b),
+            Op::I64Add { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), u64::wrapping_add),
+            Op::I64Sub { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), u64::wrapping_sub),
+            Op::I64Mul { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), u64::wrapping_mul),
+            Op::I64DivS { dst, lhs, rhs } => div64!(dst, lhs, get!(rhs), i64_div_s),
+            Op::I64DivU { dst, lhs, rhs } => div64!(dst, lhs, get!(rhs), i64_div_u),
+            Op::I64RemS { dst, lhs, rhs } => div64!(dst, lhs, get!(rhs), i64_rem_s),
+            Op::I64RemU { dst, lhs, rhs } => div64!(dst, lhs, get!(rhs), i64_rem_u),
+            Op::I64And { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a & b),
+            Op::I64Or { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a | b),
+            Op::I64Xor { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a ^ b),
             Op::I64Shl { dst, lhs, rhs } => {
-                bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| a.wrapping_shl(b as u32))
+                bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| a
+                    .wrapping_shl(b as u32))
             }
-            Op::I64ShrS { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| (a as i64)
-                .wrapping_shr(b as u32)
-                as u64),
+            Op::I64ShrS { dst, lhs, rhs } => bin64!(
+                dst,
+                lhs,
+                get!(rhs),
+                |a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64
+            ),
             Op::I64ShrU { dst, lhs, rhs } => {
-                bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| a.wrapping_shr(b as u32))
+                bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| a
+                    .wrapping_shr(b as u32))
             }
-            Op::I64Rotl { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| a
+            Op::I64Rotl { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| a
                 .rotate_left(b as u32 % 64)),
-            Op::I64Rotr { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| a
+            Op::I64Rotr { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| a
                 .rotate_right(b as u32 % 64)),
-            Op::I64Eq { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a == b),
-            Op::I64Ne { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a != b),
+            Op::I64Eq { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a == b),
+            Op::I64Ne { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a != b),
             Op::I64LtS { dst, lhs, rhs } => {
-                bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| (a as i64) < (b as i64))
+                bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| (a as i64)
+                    < (b as i64))
             }
-            Op::I64LtU { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a < b),
+            Op::I64LtU { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a < b),
             Op::I64GtS { dst, lhs, rhs } => {
-                bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| (a as i64) > (b as i64))
+                bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| (a as i64)
+                    > (b as i64))
             }
-            Op::I64GtU { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a > b),
+            Op::I64GtU { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a > b),
             Op::I64LeS { dst, lhs, rhs } => {
-                bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| (a as i64) <= (b as i64))
+                bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| (a as i64)
+                    <= (b as i64))
             }
-            Op::I64LeU { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a <= b),
+            Op::I64LeU { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a <= b),
             Op::I64GeS { dst, lhs, rhs } => {
-                bin64!(dst, lhs, r!(rhs), |a: u64, b: u64| (a as i64) >= (b as i64))
+                bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| (a as i64)
+                    >= (b as i64))
             }
-            Op::I64GeU { dst, lhs, rhs } => bin64!(dst, lhs, r!(rhs), |a, b| a >= b),
+            Op::I64GeU { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a, b| a >= b),
             Op::I64AddImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, u64::wrapping_add),
             Op::I64SubImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, u64::wrapping_sub),
             Op::I64MulImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, u64::wrapping_mul),
@@ -538,25 +734,39 @@ pub(crate) fn run<H: Host + ?Sized>(
                 >= (b as i64)),
             Op::I64GeUImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, |a, b| a >= b),
 
-            // ---- unary ----
-            Op::I32Eqz { dst, src } => r!(dst) = u64::from(r!(src) as u32 == 0),
-            Op::I64Eqz { dst, src } => r!(dst) = u64::from(r!(src) == 0),
-            Op::I32Clz { dst, src } => r!(dst) = u64::from((r!(src) as u32).leading_zeros()),
-            Op::I32Ctz { dst, src } => r!(dst) = u64::from((r!(src) as u32).trailing_zeros()),
-            Op::I32Popcnt { dst, src } => r!(dst) = u64::from((r!(src) as u32).count_ones()),
-            Op::I64Clz { dst, src } => r!(dst) = u64::from(r!(src).leading_zeros()),
-            Op::I64Ctz { dst, src } => r!(dst) = u64::from(r!(src).trailing_zeros()),
-            Op::I64Popcnt { dst, src } => r!(dst) = u64::from(r!(src).count_ones()),
-            Op::I32WrapI64 { dst, src } => r!(dst) = u64::from(r!(src) as u32),
-            Op::I64ExtendI32S { dst, src } => r!(dst) = r!(src) as u32 as i32 as i64 as u64,
-            Op::I64ExtendI32U { dst, src } => r!(dst) = u64::from(r!(src) as u32),
-            Op::I32Extend8S { dst, src } => r!(dst) = u64::from(r!(src) as u8 as i8 as i32 as u32),
-            Op::I32Extend16S { dst, src } => {
-                r!(dst) = u64::from(r!(src) as u16 as i16 as i32 as u32)
+            // ---- fused pairs ----
+            Op::I32AndNot { dst, lhs, rhs } => bin32!(dst, lhs, get!(rhs), |a: u32, b: u32| a & !b),
+            Op::I64AndNot { dst, lhs, rhs } => bin64!(dst, lhs, get!(rhs), |a: u64, b: u64| a & !b),
+            Op::I32XorRotlImm { dst, lhs, src, imm } => {
+                let rotated = (get!(src) as u32).rotate_left(imm as u32);
+                set!(dst, u64::from(get!(lhs) as u32 ^ rotated));
             }
-            Op::I64Extend8S { dst, src } => r!(dst) = r!(src) as u8 as i8 as i64 as u64,
-            Op::I64Extend16S { dst, src } => r!(dst) = r!(src) as u16 as i16 as i64 as u64,
-            Op::I64Extend32S { dst, src } => r!(dst) = r!(src) as u32 as i32 as i64 as u64,
+            Op::I64XorRotlImm { dst, lhs, src, imm } => {
+                let rotated = get!(src).rotate_left(imm as u32 % 64);
+                set!(dst, get!(lhs) ^ rotated);
+            }
+
+            // ---- unary ----
+            Op::I32Eqz { dst, src } => set!(dst, u64::from(get!(src) as u32 == 0)),
+            Op::I64Eqz { dst, src } => set!(dst, u64::from(get!(src) == 0)),
+            Op::I32Clz { dst, src } => set!(dst, u64::from((get!(src) as u32).leading_zeros())),
+            Op::I32Ctz { dst, src } => set!(dst, u64::from((get!(src) as u32).trailing_zeros())),
+            Op::I32Popcnt { dst, src } => set!(dst, u64::from((get!(src) as u32).count_ones())),
+            Op::I64Clz { dst, src } => set!(dst, u64::from(get!(src).leading_zeros())),
+            Op::I64Ctz { dst, src } => set!(dst, u64::from(get!(src).trailing_zeros())),
+            Op::I64Popcnt { dst, src } => set!(dst, u64::from(get!(src).count_ones())),
+            Op::I32WrapI64 { dst, src } => set!(dst, u64::from(get!(src) as u32)),
+            Op::I64ExtendI32S { dst, src } => set!(dst, get!(src) as u32 as i32 as i64 as u64),
+            Op::I64ExtendI32U { dst, src } => set!(dst, u64::from(get!(src) as u32)),
+            Op::I32Extend8S { dst, src } => {
+                set!(dst, u64::from(get!(src) as u8 as i8 as i32 as u32))
+            }
+            Op::I32Extend16S { dst, src } => {
+                set!(dst, u64::from(get!(src) as u16 as i16 as i32 as u32))
+            }
+            Op::I64Extend8S { dst, src } => set!(dst, get!(src) as u8 as i8 as i64 as u64),
+            Op::I64Extend16S { dst, src } => set!(dst, get!(src) as u16 as i16 as i64 as u64),
+            Op::I64Extend32S { dst, src } => set!(dst, get!(src) as u32 as i32 as i64 as u64),
 
             // ---- memory ----
             Op::I32Load { dst, addr, offset } => {
@@ -601,37 +811,37 @@ pub(crate) fn run<H: Host + ?Sized>(
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, (r!(value) as u32).to_le_bytes()),
+            } => store!(addr, offset, (get!(value) as u32).to_le_bytes()),
             Op::I64Store {
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, r!(value).to_le_bytes()),
+            } => store!(addr, offset, get!(value).to_le_bytes()),
             Op::I32Store8 {
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, [r!(value) as u8]),
+            } => store!(addr, offset, [get!(value) as u8]),
             Op::I32Store16 {
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, (r!(value) as u16).to_le_bytes()),
+            } => store!(addr, offset, (get!(value) as u16).to_le_bytes()),
             Op::I64Store8 {
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, [r!(value) as u8]),
+            } => store!(addr, offset, [get!(value) as u8]),
             Op::I64Store16 {
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, (r!(value) as u16).to_le_bytes()),
+            } => store!(addr, offset, (get!(value) as u16).to_le_bytes()),
             Op::I64Store32 {
                 addr,
                 value,
                 offset,
-            } => store!(addr, offset, (r!(value) as u32).to_le_bytes()),
+            } => store!(addr, offset, (get!(value) as u32).to_le_bytes()),
             Op::I32StoreImm {
                 addr,
                 value,
@@ -671,40 +881,48 @@ pub(crate) fn run<H: Host + ?Sized>(
                 value,
                 offset,
             } => store!(addr, offset, value.to_le_bytes()),
-            Op::MemorySize { dst } => r!(dst) = (mem.len() / WASM_PAGE_SIZE as usize) as u64,
+            Op::MemorySize { dst } => {
+                set!(dst, (machine.memory.len() / WASM_PAGE_SIZE as usize) as u64)
+            }
             Op::MemoryGrow { dst, delta } => {
-                let pages = (mem.len() / WASM_PAGE_SIZE as usize) as u32;
-                let delta = r!(delta) as u32;
+                let pages = (machine.memory.len() / WASM_PAGE_SIZE as usize) as u32;
+                let delta = get!(delta) as u32;
                 let new_pages = u64::from(pages) + u64::from(delta);
-                if new_pages > u64::from(memory_max_pages) {
-                    r!(dst) = u64::from(u32::MAX);
+                if new_pages > u64::from(machine.memory_max_pages) {
+                    set!(dst, u64::from(u32::MAX));
                 } else {
-                    charge!(u64::from(delta).saturating_mul(page_cost));
-                    mem.resize(new_pages as usize * WASM_PAGE_SIZE as usize, 0);
-                    r!(dst) = u64::from(pages);
+                    charge!(u64::from(delta).saturating_mul(machine.page_cost));
+                    machine
+                        .memory
+                        .resize(new_pages as usize * WASM_PAGE_SIZE as usize, 0);
+                    refresh_memory!();
+                    set!(dst, u64::from(pages));
                 }
             }
 
             // ---- bulk memory and table ----
             Op::MemoryCopy { dst, src, len } => {
-                let n = u64::from(r!(len) as u32);
-                charge!(crate::gas::words(n).saturating_mul(word_cost));
-                let size = mem.len();
-                let Some(from) = memory::range(u64::from(r!(src) as u32), n, size) else {
+                let n = u64::from(get!(len) as u32);
+                charge!(crate::gas::words(n).saturating_mul(machine.word_cost));
+                let size = machine.memory.len();
+                let Some(from) = memory::range(u64::from(get!(src) as u32), n, size) else {
                     trap!(Trap::MemoryOutOfBounds);
                 };
-                let Some(to) = memory::range(u64::from(r!(dst) as u32), n, size) else {
+                let Some(to) = memory::range(u64::from(get!(dst) as u32), n, size) else {
                     trap!(Trap::MemoryOutOfBounds);
                 };
-                mem.copy_within(from, to.start);
+                machine.memory.copy_within(from, to.start);
+                refresh_memory!();
             }
             Op::MemoryFill { dst, value, len } => {
-                let n = u64::from(r!(len) as u32);
-                charge!(crate::gas::words(n).saturating_mul(word_cost));
-                let Some(to) = memory::range(u64::from(r!(dst) as u32), n, mem.len()) else {
+                let n = u64::from(get!(len) as u32);
+                charge!(crate::gas::words(n).saturating_mul(machine.word_cost));
+                let Some(to) = memory::range(u64::from(get!(dst) as u32), n, machine.memory.len())
+                else {
                     trap!(Trap::MemoryOutOfBounds);
                 };
-                mem[to].fill(r!(value) as u8);
+                machine.memory[to].fill(get!(value) as u8);
+                refresh_memory!();
             }
             Op::MemoryInit {
                 segment,
@@ -712,33 +930,35 @@ pub(crate) fn run<H: Host + ?Sized>(
                 src,
                 len,
             } => {
-                let n = u64::from(r!(len) as u32);
-                charge!(crate::gas::words(n).saturating_mul(word_cost));
-                let bytes: &[u8] = if data_dropped[segment as usize] {
+                let n = u64::from(get!(len) as u32);
+                charge!(crate::gas::words(n).saturating_mul(machine.word_cost));
+                let bytes: &[u8] = if machine.data_dropped[segment as usize] {
                     &[]
                 } else {
-                    &module.data[segment as usize].bytes
+                    &machine.module.data[segment as usize].bytes
                 };
-                let Some(from) = memory::range(u64::from(r!(src) as u32), n, bytes.len()) else {
+                let Some(from) = memory::range(u64::from(get!(src) as u32), n, bytes.len()) else {
                     trap!(Trap::MemoryOutOfBounds);
                 };
-                let Some(to) = memory::range(u64::from(r!(dst) as u32), n, mem.len()) else {
+                let Some(to) = memory::range(u64::from(get!(dst) as u32), n, machine.memory.len())
+                else {
                     trap!(Trap::MemoryOutOfBounds);
                 };
-                mem[to].copy_from_slice(&bytes[from]);
+                machine.memory[to].copy_from_slice(&bytes[from]);
+                refresh_memory!();
             }
-            Op::DataDrop { segment } => data_dropped[segment as usize] = true,
+            Op::DataDrop { segment } => machine.data_dropped[segment as usize] = true,
             Op::TableCopy { dst, src, len } => {
-                let n = u64::from(r!(len) as u32);
-                charge!(n.saturating_mul(element_cost));
-                let size = table.len();
-                let Some(from) = memory::range(u64::from(r!(src) as u32), n, size) else {
+                let n = u64::from(get!(len) as u32);
+                charge!(n.saturating_mul(machine.element_cost));
+                let size = machine.table.len();
+                let Some(from) = memory::range(u64::from(get!(src) as u32), n, size) else {
                     trap!(Trap::TableOutOfBounds);
                 };
-                let Some(to) = memory::range(u64::from(r!(dst) as u32), n, size) else {
+                let Some(to) = memory::range(u64::from(get!(dst) as u32), n, size) else {
                     trap!(Trap::TableOutOfBounds);
                 };
-                table.copy_within(from, to.start);
+                machine.table.copy_within(from, to.start);
             }
             Op::TableInit {
                 segment,
@@ -746,24 +966,25 @@ pub(crate) fn run<H: Host + ?Sized>(
                 src,
                 len,
             } => {
-                let n = u64::from(r!(len) as u32);
-                charge!(n.saturating_mul(element_cost));
-                let items: &[Option<u32>] = if elem_dropped[segment as usize] {
+                let n = u64::from(get!(len) as u32);
+                charge!(n.saturating_mul(machine.element_cost));
+                let items: &[Option<u32>] = if machine.elem_dropped[segment as usize] {
                     &[]
                 } else {
-                    &module.elements[segment as usize].items
+                    &machine.module.elements[segment as usize].items
                 };
-                let Some(from) = memory::range(u64::from(r!(src) as u32), n, items.len()) else {
+                let Some(from) = memory::range(u64::from(get!(src) as u32), n, items.len()) else {
                     trap!(Trap::TableOutOfBounds);
                 };
-                let Some(to) = memory::range(u64::from(r!(dst) as u32), n, table.len()) else {
+                let Some(to) = memory::range(u64::from(get!(dst) as u32), n, machine.table.len())
+                else {
                     trap!(Trap::TableOutOfBounds);
                 };
-                table[to].copy_from_slice(&items[from]);
+                machine.table[to].copy_from_slice(&items[from]);
             }
-            Op::ElemDrop { segment } => elem_dropped[segment as usize] = true,
+            Op::ElemDrop { segment } => machine.elem_dropped[segment as usize] = true,
         }
     };
-    env.gas = gas;
+    machine.env.gas = gas;
     result
 }

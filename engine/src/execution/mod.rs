@@ -6,6 +6,7 @@
 //! segments, then the start function), and for contracts charges the declared memory
 //! pages at the schedule's page price before allocating them.
 
+#[allow(unsafe_code)]
 pub(crate) mod interpreter;
 pub(crate) mod memory;
 pub(crate) mod numeric;
