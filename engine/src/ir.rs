@@ -851,6 +851,51 @@ pub enum Op {
         imm: i32,
     },
 
+    /// `dst = lhs & imm` with `imm` zero-extended (32-bit masks of 64-bit values).
+    I64AndImmU32 {
+        dst: Slot,
+        lhs: Slot,
+        imm: u32,
+    },
+    /// Loads at `(base + index) mod 2^32 + offset`: an `i32.add` fused into its load.
+    I32LoadIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+        offset: u32,
+    },
+    I64LoadIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+        offset: u32,
+    },
+    I32Load8UIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+        offset: u32,
+    },
+    /// Stores at `(base + index) mod 2^32 + offset`.
+    I32StoreIdx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+        offset: u32,
+    },
+    I64StoreIdx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+        offset: u32,
+    },
+    I32Store8Idx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+        offset: u32,
+    },
+
     // ---- unary ----
     I32Eqz {
         dst: Slot,
@@ -889,10 +934,6 @@ pub enum Op {
         src: Slot,
     },
     I64ExtendI32S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64ExtendI32U {
         dst: Slot,
         src: Slot,
     },
@@ -1217,6 +1258,10 @@ impl Op {
             | I64LeUImm { dst, .. }
             | I64GeSImm { dst, .. }
             | I64GeUImm { dst, .. }
+            | I64AndImmU32 { dst, .. }
+            | I32LoadIdx { dst, .. }
+            | I64LoadIdx { dst, .. }
+            | I32Load8UIdx { dst, .. }
             | I32AndNot { dst, .. }
             | I64AndNot { dst, .. }
             | I32XorRotlImm { dst, .. }
@@ -1231,7 +1276,6 @@ impl Op {
             | I64Popcnt { dst, .. }
             | I32WrapI64 { dst, .. }
             | I64ExtendI32S { dst, .. }
-            | I64ExtendI32U { dst, .. }
             | I32Extend8S { dst, .. }
             | I32Extend16S { dst, .. }
             | I64Extend8S { dst, .. }
@@ -1385,7 +1429,6 @@ impl Op {
             | I64Popcnt { dst, src, .. }
             | I32WrapI64 { dst, src, .. }
             | I64ExtendI32S { dst, src, .. }
-            | I64ExtendI32U { dst, src, .. }
             | I32Extend8S { dst, src, .. }
             | I32Extend16S { dst, src, .. }
             | I64Extend8S { dst, src, .. }
@@ -1581,6 +1624,36 @@ impl Op {
                 slot(*dst);
                 slot(*lhs);
                 slot(*src);
+            }
+            I64AndImmU32 { dst, lhs, .. } => {
+                slot(*dst);
+                slot(*lhs);
+            }
+            I32LoadIdx {
+                dst, base, index, ..
+            }
+            | I64LoadIdx {
+                dst, base, index, ..
+            }
+            | I32Load8UIdx {
+                dst, base, index, ..
+            } => {
+                slot(*dst);
+                slot(*base);
+                slot(*index);
+            }
+            I32StoreIdx {
+                base, index, value, ..
+            }
+            | I64StoreIdx {
+                base, index, value, ..
+            }
+            | I32Store8Idx {
+                base, index, value, ..
+            } => {
+                slot(*base);
+                slot(*index);
+                slot(*value);
             }
             _ => {}
         }

@@ -1180,23 +1180,101 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
-    fn load(&mut self, memarg: MemArg, make: impl FnOnce(Slot, Slot, u32) -> Op) -> Result<()> {
+    fn load(&mut self, memarg: MemArg, make: impl Fn(Slot, Slot, u32) -> Op) -> Result<()> {
         let (addr, position) = self.pop();
-        let addr = self.register(addr, position)?;
         let offset = memory_offset(memarg)?;
+        let dst = self.temp(position);
+        if let Some((at, base, index)) = self.produced_sum(addr, position) {
+            let fused = match make(dst, 0, offset) {
+                Op::I32Load { .. } => Some(Op::I32LoadIdx {
+                    dst,
+                    base,
+                    index,
+                    offset,
+                }),
+                Op::I64Load { .. } => Some(Op::I64LoadIdx {
+                    dst,
+                    base,
+                    index,
+                    offset,
+                }),
+                Op::I32Load8U { .. } => Some(Op::I32Load8UIdx {
+                    dst,
+                    base,
+                    index,
+                    offset,
+                }),
+                _ => None,
+            };
+            if let Some(fused) = fused {
+                self.code[at] = fused;
+                self.push(Operand::Temp)?;
+                self.last_result = Some(at);
+                return Ok(());
+            }
+        }
+        let addr = self.register(addr, position)?;
         self.push(Operand::Temp)?;
-        self.emit_result(make(self.temp(position), addr, offset))
+        self.emit_result(make(dst, addr, offset))
+    }
+
+    /// If `operand` (at `position`) is the result of an `i32.add` emitted last, the
+    /// add's instruction and operands: the add can be fused into a load or store.
+    fn produced_sum(&self, operand: Operand, position: u32) -> Option<(usize, Slot, Slot)> {
+        let at = self.producer()?;
+        match self.code[at] {
+            Op::I32Add { dst, lhs, rhs }
+                if operand == Operand::Temp && dst == self.temp(position) =>
+            {
+                Some((at, lhs, rhs))
+            }
+            _ => None,
+        }
     }
 
     fn store(
         &mut self,
         memarg: MemArg,
-        make: impl FnOnce(Slot, Slot, u32) -> Op,
+        make: impl Fn(Slot, Slot, u32) -> Op,
         make_imm: impl FnOnce(Slot, i32, u32) -> Op,
     ) -> Result<()> {
         let (value, value_position) = self.pop();
         let (addr, addr_position) = self.pop();
         let offset = memory_offset(memarg)?;
+        let value_slot = match value {
+            Operand::Local(slot) => Some(slot),
+            Operand::Temp => Some(self.temp(value_position)),
+            _ => None,
+        };
+        if let (Some(value), Some((at, base, index))) =
+            (value_slot, self.produced_sum(addr, addr_position))
+        {
+            let fused = match make(0, 0, offset) {
+                Op::I32Store { .. } => Some(Op::I32StoreIdx {
+                    base,
+                    index,
+                    value,
+                    offset,
+                }),
+                Op::I64Store { .. } => Some(Op::I64StoreIdx {
+                    base,
+                    index,
+                    value,
+                    offset,
+                }),
+                Op::I32Store8 { .. } => Some(Op::I32Store8Idx {
+                    base,
+                    index,
+                    value,
+                    offset,
+                }),
+                _ => None,
+            };
+            if let Some(fused) = fused {
+                self.code[at] = fused;
+                return Ok(());
+            }
+        }
         let addr = self.register(addr, addr_position)?;
         let op = match value {
             Operand::I32(v) => make_imm(addr, v, offset),
@@ -1249,6 +1327,24 @@ impl<'a> FuncTranslator<'a> {
                 _ => None,
             }
         };
+        let mask_of = |operand: Operand| match operand {
+            Operand::I64(v) if u32::try_from(v).is_ok() && i32::try_from(v).is_err() => {
+                Some(v as u32)
+            }
+            _ => None,
+        };
+        if op == BinaryOp::And && width == Width::W64 {
+            let masked = match (mask_of(lhs), mask_of(rhs)) {
+                (None, Some(mask)) if !lhs_is_const(lhs) => Some((lhs, lhs_position, mask)),
+                (Some(mask), None) if !lhs_is_const(rhs) => Some((rhs, rhs_position, mask)),
+                _ => None,
+            };
+            if let Some((operand, position, imm)) = masked {
+                let lhs = self.register(operand, position)?;
+                self.push(Operand::Temp)?;
+                return self.emit_result(Op::I64AndImmU32 { dst, lhs, imm });
+            }
+        }
         let instruction = match (imm_of(lhs), imm_of(rhs)) {
             (_, Some(imm)) if !lhs_is_const(lhs) => {
                 let lhs = self.register(lhs, lhs_position)?;

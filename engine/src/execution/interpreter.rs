@@ -345,9 +345,9 @@ pub(crate) fn run<H: Host + ?Sized>(
     // SAFETY (for `load!` and `store!`): the access covers `ea..ea + N`, which the check
     // places within `mem_len`, the length of the memory `mem_ptr` points to: both were
     // taken from the memory after its last resize or borrow (`refresh_memory!`).
-    macro_rules! load {
-        ($dst:expr, $addr:expr, $offset:expr, $n:literal, $convert:expr) => {{
-            let ea = memory::effective(get!($addr), $offset);
+    macro_rules! load_at {
+        ($dst:expr, $address:expr, $offset:expr, $n:literal, $convert:expr) => {{
+            let ea = memory::effective($address, $offset);
             if ea + $n > mem_len {
                 trap!(Trap::MemoryOutOfBounds);
             }
@@ -356,10 +356,26 @@ pub(crate) fn run<H: Host + ?Sized>(
             set!($dst, $convert(bytes));
         }};
     }
-    macro_rules! store {
-        ($addr:expr, $offset:expr, $bytes:expr) => {{
+    macro_rules! load {
+        ($dst:expr, $addr:expr, $offset:expr, $n:literal, $convert:expr) => {
+            load_at!($dst, get!($addr), $offset, $n, $convert)
+        };
+    }
+    macro_rules! load_idx {
+        ($dst:expr, $base:expr, $index:expr, $offset:expr, $n:literal, $convert:expr) => {
+            load_at!(
+                $dst,
+                u64::from((get!($base) as u32).wrapping_add(get!($index) as u32)),
+                $offset,
+                $n,
+                $convert
+            )
+        };
+    }
+    macro_rules! store_at {
+        ($address:expr, $offset:expr, $bytes:expr) => {{
             let bytes = $bytes;
-            let ea = memory::effective(get!($addr), $offset);
+            let ea = memory::effective($address, $offset);
             if ea + bytes.len() as u64 > mem_len {
                 trap!(Trap::MemoryOutOfBounds);
             }
@@ -371,6 +387,20 @@ pub(crate) fn run<H: Host + ?Sized>(
                     .write_unaligned(bytes)
             };
         }};
+    }
+    macro_rules! store {
+        ($addr:expr, $offset:expr, $bytes:expr) => {
+            store_at!(get!($addr), $offset, $bytes)
+        };
+    }
+    macro_rules! store_idx {
+        ($base:expr, $index:expr, $offset:expr, $bytes:expr) => {
+            store_at!(
+                u64::from((get!($base) as u32).wrapping_add(get!($index) as u32)),
+                $offset,
+                $bytes
+            )
+        };
     }
 
     let result: Result<(), Halt> = loop {
@@ -700,6 +730,7 @@ pub(crate) fn run<H: Host + ?Sized>(
             Op::I64DivUImm { dst, lhs, imm } => div64!(dst, lhs, imm as i64, i64_div_u),
             Op::I64RemSImm { dst, lhs, imm } => div64!(dst, lhs, imm as i64, i64_rem_s),
             Op::I64RemUImm { dst, lhs, imm } => div64!(dst, lhs, imm as i64, i64_rem_u),
+            Op::I64AndImmU32 { dst, lhs, imm } => set!(dst, get!(lhs) & u64::from(imm)),
             Op::I64AndImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, |a, b| a & b),
             Op::I64OrImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, |a, b| a | b),
             Op::I64XorImm { dst, lhs, imm } => bin64!(dst, lhs, imm as i64, |a, b| a ^ b),
@@ -757,7 +788,6 @@ pub(crate) fn run<H: Host + ?Sized>(
             Op::I64Popcnt { dst, src } => set!(dst, u64::from(get!(src).count_ones())),
             Op::I32WrapI64 { dst, src } => set!(dst, u64::from(get!(src) as u32)),
             Op::I64ExtendI32S { dst, src } => set!(dst, get!(src) as u32 as i32 as i64 as u64),
-            Op::I64ExtendI32U { dst, src } => set!(dst, u64::from(get!(src) as u32)),
             Op::I32Extend8S { dst, src } => {
                 set!(dst, u64::from(get!(src) as u8 as i8 as i32 as u32))
             }
@@ -881,6 +911,56 @@ pub(crate) fn run<H: Host + ?Sized>(
                 value,
                 offset,
             } => store!(addr, offset, value.to_le_bytes()),
+            Op::I32LoadIdx {
+                dst,
+                base,
+                index,
+                offset,
+            } => {
+                load_idx!(dst, base, index, offset, 4, |b| u64::from(
+                    u32::from_le_bytes(b)
+                ))
+            }
+            Op::I64LoadIdx {
+                dst,
+                base,
+                index,
+                offset,
+            } => {
+                load_idx!(dst, base, index, offset, 8, u64::from_le_bytes)
+            }
+            Op::I32Load8UIdx {
+                dst,
+                base,
+                index,
+                offset,
+            } => {
+                load_idx!(dst, base, index, offset, 1, |b: [u8; 1]| u64::from(b[0]))
+            }
+            Op::I32StoreIdx {
+                base,
+                index,
+                value,
+                offset,
+            } => {
+                store_idx!(base, index, offset, (get!(value) as u32).to_le_bytes())
+            }
+            Op::I64StoreIdx {
+                base,
+                index,
+                value,
+                offset,
+            } => {
+                store_idx!(base, index, offset, get!(value).to_le_bytes())
+            }
+            Op::I32Store8Idx {
+                base,
+                index,
+                value,
+                offset,
+            } => {
+                store_idx!(base, index, offset, [get!(value) as u8])
+            }
             Op::MemorySize { dst } => {
                 set!(dst, (machine.memory.len() / WASM_PAGE_SIZE as usize) as u64)
             }
