@@ -194,6 +194,21 @@ pub struct TxContext {
     pub chain_id: U256,
 }
 
+/// One executed instruction, reported to a tracing host before it runs.
+#[derive(Debug)]
+pub struct TraceStep<'a> {
+    /// Ethereum call depth of the executing contract.
+    pub depth: u32,
+    /// Wasm call depth inside the contract (0 in `main`).
+    pub call_depth: u32,
+    /// Index of the instruction in the module's translated code.
+    pub pc: u32,
+    /// The instruction (see [`crate::ir`]).
+    pub op: &'a crate::ir::Op,
+    /// Gas left before it runs.
+    pub gas_left: u64,
+}
+
 /// A trap a host function of a [`crate::ModuleKind::Plain`] module raised.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct HostTrap;
@@ -234,6 +249,15 @@ pub trait Host {
     /// The hash of block `number`; the engine calls it only for the 256 blocks before
     /// the current one.
     fn block_hash(&mut self, number: u64) -> Bytes32;
+
+    /// Whether to report every executed instruction to [`Host::trace`]. Asked once
+    /// per execution.
+    fn tracing(&self) -> bool {
+        false
+    }
+
+    /// Receives one executed instruction when [`Host::tracing`] is on.
+    fn trace(&mut self, _step: &TraceStep<'_>) {}
 
     /// Prints a line from the `debug` namespace (only when debug imports are enabled).
     fn debug_print(&mut self, _line: &str) {}

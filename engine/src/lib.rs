@@ -53,7 +53,9 @@ use core::fmt;
 
 pub use execution::{Instance, Trap};
 pub use gas::GasSchedule;
-pub use host::{Address, Bytes32, CallKind, CallOutcome, Host, HostTrap, Message, TxContext, U256};
+pub use host::{
+    Address, Bytes32, CallKind, CallOutcome, Host, HostTrap, Message, TraceStep, TxContext, U256,
+};
 pub use module::{
     Config, Export, ExportKind, FuncSignature, Import, Module, ModuleKind, ValueType,
 };

@@ -166,8 +166,23 @@ fn charge(gas: &mut u64, amount: u64) -> Result<(), Trap> {
 }
 
 /// Runs defined function `func`; its arguments are in `stack.regs[..params]` and its
-/// results are left in `stack.regs[..results]`.
+/// results are left in `stack.regs[..results]`. When the host traces, every
+/// instruction is reported to it first (a separate instance of the loop, so tracing
+/// costs nothing when it is off).
 pub(crate) fn run<H: Host + ?Sized>(
+    instance: &mut Instance<'_>,
+    env: &mut Env<'_, H>,
+    stack: &mut Stack,
+    func: u32,
+) -> Result<(), Halt> {
+    if env.host.tracing() {
+        run_loop::<H, true>(instance, env, stack, func)
+    } else {
+        run_loop::<H, false>(instance, env, stack, func)
+    }
+}
+
+fn run_loop<H: Host + ?Sized, const TRACE: bool>(
     instance: &mut Instance<'_>,
     env: &mut Env<'_, H>,
     stack: &mut Stack,
@@ -409,6 +424,15 @@ pub(crate) fn run<H: Host + ?Sized>(
         // starts at a function's entry, never leaves that function's code. Matching on
         // the instruction in place lets each handler load only the fields it uses.
         let op = unsafe { &*ip };
+        if TRACE {
+            machine.env.host.trace(&crate::host::TraceStep {
+                depth: machine.env.message.depth,
+                call_depth: machine.frames.len() as u32,
+                pc: pc!() as u32,
+                op,
+                gas_left: gas,
+            });
+        }
         // SAFETY: as above; `ip` points one past at most the function's last instruction
         // and is never dereferenced there.
         ip = unsafe { ip.add(1) };

@@ -1,0 +1,42 @@
+//! Cross-crate test support: an Ethereum world state with journaling that implements
+//! the engine's `Host` ([`world`]), the GeneralStateTests model and runner
+//! ([`statetest`]) with state roots and logs hashes ([`roots`]). The `ssvm-statetest`
+//! binary is the command-line front end.
+
+pub mod roots;
+pub mod statetest;
+pub mod world;
+
+use std::path::{Path, PathBuf};
+
+/// Every `.json` file under `path` (or `path` itself), sorted.
+pub fn json_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            files.extend(json_files(&entry?.path())?);
+        }
+    } else if path.extension().is_some_and(|e| e == "json") {
+        files.push(path.to_path_buf());
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The shared test data directory: `$SSVM_SHARED_DIR`, or `shared/` beside the
+/// repository; `None` (after printing why) when missing.
+pub fn shared_dir(what: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("SSVM_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "SKIPPED {what}: {} not found. See README.md (\"Test data\") for where to get \
+             it, or set SSVM_SHARED_DIR.",
+            dir.display()
+        );
+        None
+    }
+}
