@@ -1,8 +1,10 @@
 //! Cross-crate test support: an Ethereum world state with journaling that implements
 //! the engine's `Host` ([`world`]), the GeneralStateTests model and runner
-//! ([`statetest`]) with state roots and logs hashes ([`roots`]). The `ssvm-statetest`
-//! binary is the command-line front end.
+//! ([`statetest`]) with state roots and logs hashes ([`roots`]), and an ABI-12 EVMC host
+//! that runs contracts through a dlopened `libssvm-evmc.so` ([`evmc_host`]). The
+//! `ssvm-statetest` binary is the command-line front end.
 
+pub mod evmc_host;
 pub mod roots;
 pub mod statetest;
 pub mod world;

@@ -19,8 +19,10 @@ use anyhow::Result;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use ssvm_engine::{Config, GasSchedule};
+use ssvm_evmc::ffi::evmc_set_option_result;
+use ssvm_tests::evmc_host::EvmcLibrary;
 use ssvm_tests::statetest::{self, Options, hash_hex};
-use ssvm_tests::world::InProcess;
+use ssvm_tests::world::{InProcess, Vm};
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +48,10 @@ struct Cli {
     /// Print the time per file.
     #[arg(long)]
     timing: bool,
+    /// Execute through this EVMC library (e.g. libssvm-evmc.so) instead of the engine
+    /// in process; `metering` is set to match `--metering`.
+    #[arg(long, value_name = "PATH")]
+    vm: Option<PathBuf>,
 }
 
 /// Native stack for the runner: 1024 nested contract calls need far more than the
@@ -79,11 +85,31 @@ fn run(cli: Cli) -> Result<bool> {
     } else {
         GasSchedule::HERA_UNMETERED
     };
-    let mut config = Config::contract(schedule);
-    // Byzantium has no keccak system contract at 0x..09.
-    config.keccak_system_contract = false;
+    let vm: Rc<dyn Vm> = match &cli.vm {
+        Some(path) => {
+            let library = EvmcLibrary::load(path)?;
+            let metering = if cli.metering { "true" } else { "false" };
+            for (name, value) in [("metering", metering), ("keccak09", "false")] {
+                if library.set_option(Some(name), Some(value))
+                    != evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+                {
+                    anyhow::bail!("{} rejects option {name}={value}", path.display());
+                }
+            }
+            Rc::new(library)
+        }
+        None => {
+            let mut config = Config::contract(schedule);
+            // Byzantium has no keccak system contract at 0x..09.
+            config.keccak_system_contract = false;
+            Rc::new(InProcess { config })
+        }
+    };
+    if cli.trace && cli.vm.is_some() {
+        anyhow::bail!("--trace needs the in-process engine (not --vm)");
+    }
     let options = Options {
-        vm: Rc::new(InProcess { config }),
+        vm,
         trace: cli.trace,
     };
     let mut files = Vec::new();
