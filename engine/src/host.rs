@@ -250,6 +250,22 @@ pub trait Host {
     /// the current one.
     fn block_hash(&mut self, number: u64) -> Bytes32;
 
+    /// Asks for `pages` more pages of linear memory for the executing contract (at
+    /// instantiation for its declared minimum, then at each `memory.grow`).
+    ///
+    /// Hosts that run the engine in a constrained environment (a Wasm runtime with a
+    /// fixed heap) bound the memory of all frames of a transaction together here: a
+    /// refusal makes `memory.grow` return -1, as the Wasm spec allows, or instantiation
+    /// fail with [`crate::Trap::MemoryBudgetExhausted`]. The answer must be
+    /// deterministic. Gas is charged only for granted pages.
+    fn reserve_memory(&mut self, _pages: u32) -> bool {
+        true
+    }
+
+    /// Returns the pages a finished contract execution held (granted by
+    /// [`Host::reserve_memory`]).
+    fn release_memory(&mut self, _pages: u32) {}
+
     /// Whether to report every executed instruction to [`Host::trace`]. Asked once
     /// per execution.
     fn tracing(&self) -> bool {

@@ -224,10 +224,33 @@ pub fn execute_module<H: Host + ?Sized>(
     code: &[u8],
 ) -> ExecutionResult {
     let mut gas = message.gas;
+    let declared_pages = module.memory.map_or(0, |limits| limits.initial);
+    if declared_pages != 0 && !host.reserve_memory(declared_pages) {
+        let trap = Trap::MemoryBudgetExhausted;
+        return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+    }
     let mut instance = match Instance::new(module, &mut gas) {
         Ok(instance) => instance,
-        Err(trap) => return ExecutionResult::failed(Failure::Trap(trap), trap.status()),
+        Err(trap) => {
+            host.release_memory(declared_pages);
+            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+        }
     };
+    let result = run_main(config, module, &mut instance, host, message, code, gas);
+    host.release_memory(instance.memory_pages());
+    result
+}
+
+/// Runs `main` of an instantiated contract and applies the deploy rules.
+fn run_main<H: Host + ?Sized>(
+    config: &Config,
+    module: &Module,
+    instance: &mut Instance<'_>,
+    host: &mut H,
+    message: &Message<'_>,
+    code: &[u8],
+    gas: u64,
+) -> ExecutionResult {
     let Some(main) = module.main.or_else(|| module.exported_func("main")) else {
         let error = ValidationError::MissingMain;
         return ExecutionResult::failed(
@@ -246,7 +269,7 @@ pub fn execute_module<H: Host + ?Sized>(
         output: Vec::new(),
     };
     let mut stack = Stack::default();
-    let outcome = run_function(&mut instance, &mut env, &mut stack, main, &[]);
+    let outcome = run_function(instance, &mut env, &mut stack, main, &[]);
     let (status, output) = match outcome {
         Ok(_) => (Status::Success, Vec::new()),
         Err(Halt::Finish) => (Status::Success, core::mem::take(&mut env.output)),

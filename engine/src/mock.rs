@@ -75,6 +75,10 @@ pub struct MockHost {
     pub debug_lines: Vec<String>,
     /// Every nested message the engine sent (kind, recipient, gas, depth), in order.
     pub messages: Vec<(CallKind, Address, u64, u32)>,
+    /// The pages of linear memory all frames may hold together (`None`: unbounded).
+    pub memory_budget: Option<u32>,
+    /// The pages currently held by executing frames.
+    pub memory_in_use: u32,
 }
 
 impl MockHost {
@@ -96,6 +100,8 @@ impl MockHost {
             selfdestructs: BTreeSet::new(),
             debug_lines: Vec::new(),
             messages: Vec::new(),
+            memory_budget: None,
+            memory_in_use: 0,
         }
     }
 
@@ -343,6 +349,19 @@ impl Host for MockHost {
             topics: topics.to_vec(),
             data: data.to_vec(),
         });
+    }
+
+    fn reserve_memory(&mut self, pages: u32) -> bool {
+        let wanted = self.memory_in_use.saturating_add(pages);
+        if self.memory_budget.is_some_and(|budget| wanted > budget) {
+            return false;
+        }
+        self.memory_in_use = wanted;
+        true
+    }
+
+    fn release_memory(&mut self, pages: u32) {
+        self.memory_in_use = self.memory_in_use.saturating_sub(pages);
     }
 
     fn tx_context(&mut self) -> TxContext {

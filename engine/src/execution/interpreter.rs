@@ -992,13 +992,21 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
                 let pages = (machine.memory.len() / WASM_PAGE_SIZE as usize) as u32;
                 let delta = get!(delta) as u32;
                 let new_pages = u64::from(pages) + u64::from(delta);
+                let cost = u64::from(delta).saturating_mul(machine.page_cost);
                 if new_pages > u64::from(machine.memory_max_pages) {
                     set!(dst, u64::from(u32::MAX));
+                } else if gas < cost {
+                    trap!(Trap::OutOfGas);
+                } else if delta != 0 && !machine.env.host.reserve_memory(delta) {
+                    // The host's memory budget is spent: grow fails as the spec allows.
+                    set!(dst, u64::from(u32::MAX));
                 } else {
-                    charge!(u64::from(delta).saturating_mul(machine.page_cost));
-                    machine
-                        .memory
-                        .resize(new_pages as usize * WASM_PAGE_SIZE as usize, 0);
+                    gas -= cost;
+                    let new_len = new_pages as usize * WASM_PAGE_SIZE as usize;
+                    // Exact capacity: a constrained host (a Wasm runtime) pays for every
+                    // byte, so no amortized doubling.
+                    machine.memory.reserve_exact(new_len - machine.memory.len());
+                    machine.memory.resize(new_len, 0);
                     refresh_memory!();
                     set!(dst, u64::from(pages));
                 }

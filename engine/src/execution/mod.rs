@@ -55,6 +55,8 @@ pub enum Trap {
     InvalidContractCode,
     /// A host function of a plain module trapped.
     HostTrap,
+    /// The host refused the memory a contract declares ([`Host::reserve_memory`]).
+    MemoryBudgetExhausted,
 }
 
 impl Trap {
@@ -89,6 +91,7 @@ impl Trap {
             Trap::TooManyLogTopics => "log with more than four topics",
             Trap::InvalidContractCode => "deployed code is not valid Ewasm",
             Trap::HostTrap => "host function trapped",
+            Trap::MemoryBudgetExhausted => "the host's memory budget is exhausted",
         }
     }
 }
@@ -215,6 +218,11 @@ impl<'m> Instance<'m> {
     /// The linear memory.
     pub fn memory(&self) -> &[u8] {
         &self.memory
+    }
+
+    /// The size of the linear memory in Wasm pages.
+    pub fn memory_pages(&self) -> u32 {
+        (self.memory.len() / WASM_PAGE_SIZE as usize) as u32
     }
 
     /// The current value of global `index` as a raw cell.

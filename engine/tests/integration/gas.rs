@@ -177,6 +177,38 @@ fn memory_grow_pays_per_page_granted() {
 }
 
 #[test]
+fn a_host_memory_budget_refuses_pages_without_charging_them() {
+    let run_with_budget = |wat: &str, budget: u32| {
+        let code = wat::parse_str(wat).expect("valid WAT");
+        let config = Config::contract(GasSchedule::V1);
+        let mut host = MockHost::new(config);
+        host.memory_budget = Some(budget);
+        let message = Message {
+            gas: 1_000_000,
+            ..Message::default()
+        };
+        let result = execute(&config, &mut host, &message, &code);
+        assert_eq!(host.memory_in_use, 0, "every page is returned at the end");
+        (result, message.gas)
+    };
+    // Budget 2: the declared page fits, growing by 2 does not: -1, no page charge.
+    let wat = contract("i32.const 2 memory.grow i32.const -1 i32.ne (if (then unreachable))");
+    let (result, gas) = run_with_budget(&wat, 2);
+    assert_eq!(result.status, Status::Success);
+    assert_eq!(gas - result.gas_left, PAGE + 14);
+    // Budget 3: the grow succeeds and pays for its pages (then traps on the check).
+    let (result, _) = run_with_budget(&wat, 3);
+    assert_eq!(result.status, Status::Failure);
+    // Budget 0: the declared page is refused at instantiation.
+    let (result, _) = run_with_budget(&contract("nop"), 0);
+    assert_eq!(result.status, Status::Failure);
+    assert_eq!(
+        result.failure.map(|f| f.to_string()).as_deref(),
+        Some("the host's memory budget is exhausted")
+    );
+}
+
+#[test]
 fn bulk_memory_pays_per_word() {
     // 3 × i32.const + memory.fill (5) + ceil(100 / 32) = 4 words.
     assert_eq!(
