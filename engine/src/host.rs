@@ -209,6 +209,46 @@ pub struct TraceStep<'a> {
     pub gas_left: u64,
 }
 
+/// The address a `CREATE` by `sender` with `nonce` produces.
+pub fn create_address(sender: &Address, nonce: u64) -> Address {
+    let nonce_bytes = nonce.to_be_bytes();
+    let significant = &nonce_bytes[nonce.leading_zeros() as usize / 8..];
+    let mut rlp = Vec::with_capacity(32);
+    let nonce_len = if nonce == 0 || (nonce < 0x80) {
+        1
+    } else {
+        1 + significant.len()
+    };
+    rlp.push(0xc0 + 21 + nonce_len as u8);
+    rlp.push(0x94);
+    rlp.extend_from_slice(&sender.0);
+    match nonce {
+        0 => rlp.push(0x80),
+        n if n < 0x80 => rlp.push(n as u8),
+        _ => {
+            rlp.push(0x80 + significant.len() as u8);
+            rlp.extend_from_slice(significant);
+        }
+    }
+    let hash = crate::keccak256(&rlp);
+    let mut address = Address::ZERO;
+    address.0.copy_from_slice(&hash.0[12..]);
+    address
+}
+
+/// The address a `CREATE2` by `sender` with `salt` and `init_code` produces.
+pub fn create2_address(sender: &Address, salt: &Bytes32, init_code: &[u8]) -> Address {
+    let mut preimage = Vec::with_capacity(85);
+    preimage.push(0xff);
+    preimage.extend_from_slice(&sender.0);
+    preimage.extend_from_slice(&salt.0);
+    preimage.extend_from_slice(&crate::keccak256(init_code).0);
+    let hash = crate::keccak256(&preimage);
+    let mut address = Address::ZERO;
+    address.0.copy_from_slice(&hash.0[12..]);
+    address
+}
+
 /// A trap a host function of a [`crate::ModuleKind::Plain`] module raised.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct HostTrap;
@@ -287,5 +327,37 @@ pub trait Host {
         _results: &mut [u64],
     ) -> Result<(), HostTrap> {
         Err(HostTrap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(hex: &str) -> Address {
+        let mut a = Address::ZERO;
+        for (i, byte) in a.0.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+        }
+        a
+    }
+
+    #[test]
+    fn create_addresses_match_ethereum() {
+        // Well-known vector: sender 0x6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0.
+        let sender = address("6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0");
+        assert_eq!(
+            create_address(&sender, 0),
+            address("cd234a471b72ba2f1ccf0a70fcaba648a5eecd8d")
+        );
+        assert_eq!(
+            create_address(&sender, 1),
+            address("343c43a37d37dff08ae8c4a11544c718abb4fcf8")
+        );
+        // EIP-1014 example 0: zero sender, zero salt, init code 0x00.
+        assert_eq!(
+            create2_address(&Address::ZERO, &Bytes32::ZERO, &[0]),
+            address("4d1a2e2bb4f88f0250f26ffff098b0b30b26bf38")
+        );
     }
 }

@@ -55,6 +55,7 @@ pub use execution::{Instance, Trap};
 pub use gas::GasSchedule;
 pub use host::{
     Address, Bytes32, CallKind, CallOutcome, Host, HostTrap, Message, TraceStep, TxContext, U256,
+    create_address, create2_address,
 };
 pub use module::{
     Config, Export, ExportKind, FuncSignature, Import, Module, ModuleKind, ValueType,

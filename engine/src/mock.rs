@@ -16,9 +16,6 @@ use crate::host::{Address, Bytes32, CallKind, CallOutcome, Host, Message, TxCont
 use crate::limits::MAX_DEPLOYED_CODE_SIZE;
 use crate::{Config, Status, execute, keccak256};
 
-/// Gas per byte of deployed code (Ethereum's code deposit cost).
-pub const CODE_DEPOSIT_BYTE: u64 = 200;
-
 /// An account of the mock state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Account {
@@ -166,52 +163,12 @@ impl MockHost {
         true
     }
 
-    /// The address a `CREATE` by `sender` with `nonce` produces.
-    pub fn create_address(sender: &Address, nonce: u64) -> Address {
-        let nonce_bytes = nonce.to_be_bytes();
-        let significant = &nonce_bytes[nonce.leading_zeros() as usize / 8..];
-        let mut rlp = Vec::with_capacity(32);
-        let nonce_len = if nonce == 0 || (nonce < 0x80) {
-            1
-        } else {
-            1 + significant.len()
-        };
-        rlp.push(0xc0 + 21 + nonce_len as u8);
-        rlp.push(0x94);
-        rlp.extend_from_slice(&sender.0);
-        match nonce {
-            0 => rlp.push(0x80),
-            n if n < 0x80 => rlp.push(n as u8),
-            _ => {
-                rlp.push(0x80 + significant.len() as u8);
-                rlp.extend_from_slice(significant);
-            }
-        }
-        let hash = keccak256(&rlp);
-        let mut address = Address::ZERO;
-        address.0.copy_from_slice(&hash.0[12..]);
-        address
-    }
-
-    /// The address a `CREATE2` by `sender` with `salt` and `init_code` produces.
-    pub fn create2_address(sender: &Address, salt: &Bytes32, init_code: &[u8]) -> Address {
-        let mut preimage = Vec::with_capacity(85);
-        preimage.push(0xff);
-        preimage.extend_from_slice(&sender.0);
-        preimage.extend_from_slice(&salt.0);
-        preimage.extend_from_slice(&keccak256(init_code).0);
-        let hash = keccak256(&preimage);
-        let mut address = Address::ZERO;
-        address.0.copy_from_slice(&hash.0[12..]);
-        address
-    }
-
     fn run_create(&mut self, message: &Message<'_>) -> CallOutcome {
         let nonce = self.accounts.get(&message.sender).map_or(0, |a| a.nonce);
         let address = if message.kind == CallKind::Create2 {
-            Self::create2_address(&message.sender, &message.salt, message.input)
+            crate::host::create2_address(&message.sender, &message.salt, message.input)
         } else {
-            Self::create_address(&message.sender, nonce)
+            crate::host::create_address(&message.sender, nonce)
         };
         self.accounts.entry(message.sender).or_default().nonce += 1;
         let collision = self
@@ -237,7 +194,7 @@ impl MockHost {
             create_address: None,
         };
         if outcome.status == Status::Success {
-            let deposit = CODE_DEPOSIT_BYTE * outcome.output.len() as u64;
+            let deposit = crate::gas::CODE_DEPOSIT_GAS_PER_BYTE * outcome.output.len() as u64;
             if outcome.output.len() > MAX_DEPLOYED_CODE_SIZE || outcome.gas_left < deposit {
                 return CallOutcome {
                     status: Status::OutOfGas,
@@ -374,37 +331,5 @@ impl Host for MockHost {
 
     fn debug_print(&mut self, line: &str) {
         self.debug_lines.push(line.to_string());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn address(hex: &str) -> Address {
-        let mut a = Address::ZERO;
-        for (i, byte) in a.0.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-        }
-        a
-    }
-
-    #[test]
-    fn create_addresses_match_ethereum() {
-        // Well-known vector: sender 0x6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0.
-        let sender = address("6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0");
-        assert_eq!(
-            MockHost::create_address(&sender, 0),
-            address("cd234a471b72ba2f1ccf0a70fcaba648a5eecd8d")
-        );
-        assert_eq!(
-            MockHost::create_address(&sender, 1),
-            address("343c43a37d37dff08ae8c4a11544c718abb4fcf8")
-        );
-        // EIP-1014 example 0: zero sender, zero salt, init code 0x00.
-        assert_eq!(
-            MockHost::create2_address(&Address::ZERO, &Bytes32::ZERO, &[0]),
-            address("4d1a2e2bb4f88f0250f26ffff098b0b30b26bf38")
-        );
     }
 }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use ssvm_engine::mock::{CODE_DEPOSIT_BYTE, MockHost};
+use ssvm_engine::gas::CODE_DEPOSIT_GAS_PER_BYTE;
 use ssvm_engine::{
     Address, Bytes32, CallKind, CallOutcome, ExecutionResult, Host, Message, Status, TraceStep,
     TxContext, U256, keccak256,
@@ -223,9 +223,9 @@ impl World {
     fn begin_create(&mut self, message: &Message<'_>) -> Address {
         let sender = message.sender;
         let address = if message.kind == CallKind::Create2 {
-            MockHost::create2_address(&sender, &message.salt, message.input)
+            ssvm_engine::create2_address(&sender, &message.salt, message.input)
         } else {
-            MockHost::create_address(&sender, self.nonce_of(&sender))
+            ssvm_engine::create_address(&sender, self.nonce_of(&sender))
         };
         self.increment_nonce(sender);
         address
@@ -265,7 +265,7 @@ impl World {
         let result = vm.execute(self, &inner, message.input);
         let mut outcome = outcome_of(result);
         if outcome.status == Status::Success {
-            let deposit = CODE_DEPOSIT_BYTE * outcome.output.len() as u64;
+            let deposit = CODE_DEPOSIT_GAS_PER_BYTE * outcome.output.len() as u64;
             if outcome.output.len() > ssvm_engine::limits::MAX_DEPLOYED_CODE_SIZE
                 || outcome.gas_left < deposit
             {

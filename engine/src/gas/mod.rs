@@ -92,6 +92,10 @@ pub struct DynamicCosts {
     pub bulk_table_element: u64,
 }
 
+/// Gas per byte of code a successful create deploys (Ethereum's code deposit,
+/// `G_codedeposit`); charged by hosts, which store the code.
+pub const CODE_DEPOSIT_GAS_PER_BYTE: u64 = 200;
+
 /// EEI costs (Byzantium, as Hera charges them; ewasm/design `eth_interface.md`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct EeiCosts {

@@ -322,7 +322,7 @@ fn nested_creates() {
     let out = call(&mut host, ALICE, caller, &input);
     assert_eq!(out.status, Status::Success);
     // A contract's nonce starts at 1, so its first create uses nonce 1.
-    let expected = MockHost::create_address(&caller, 1);
+    let expected = ssvm_engine::create_address(&caller, 1);
     assert_eq!(out.output, expected.0);
     assert_eq!(host.accounts[&expected].code, COUNTER);
 
@@ -335,7 +335,7 @@ fn nested_creates() {
     assert_eq!(out.status, Status::Success);
     let mut salt_be = salt_le;
     salt_be.reverse();
-    let expected = MockHost::create2_address(&caller, &Bytes32(salt_be), COUNTER);
+    let expected = ssvm_engine::create2_address(&caller, &Bytes32(salt_be), COUNTER);
     assert_eq!(out.output, expected.0);
     // The same salt again collides.
     let again = call(&mut host, ALICE, caller, &input);
@@ -353,27 +353,6 @@ fn nested_creates() {
     assert_eq!(host.accounts.len(), accounts);
 }
 
-/// Calls itself with its depth as call data until a call fails, then stores the
-/// depth of the frame whose call failed.
-const RECURSE: &str = r#"(module
-    (import "ethereum" "getCallDataSize" (func $size (result i32)))
-    (import "ethereum" "callDataCopy" (func $copy (param i32 i32 i32)))
-    (import "ethereum" "getAddress" (func $address (param i32)))
-    (import "ethereum" "getGasLeft" (func $gas (result i64)))
-    (import "ethereum" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
-    (import "ethereum" "storageStore" (func $store (param i32 i32)))
-    (memory (export "memory") 1)
-    (func (export "main")
-        (if (i32.eq (call $size) (i32.const 4))
-            (then (call $copy (i32.const 0) (i32.const 0) (i32.const 4))))
-        (i32.store (i32.const 4) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
-        (call $address (i32.const 100))
-        (if (i32.eq (i32.const 1)
-                (call $call (call $gas) (i32.const 100) (i32.const 200) (i32.const 4) (i32.const 4)))
-            (then
-                (i32.store (i32.const 300) (i32.load (i32.const 0)))
-                (call $store (i32.const 400) (i32.const 300))))))"#;
-
 #[test]
 fn call_depth_is_limited_to_1024() {
     // Each nested execution takes 4-8 KiB of native stack (measured: 1024 levels fit
@@ -381,7 +360,7 @@ fn call_depth_is_limited_to_1024() {
     let handle = std::thread::Builder::new()
         .stack_size(16 << 20)
         .spawn(|| {
-            let code = wat::parse_str(RECURSE).unwrap();
+            let code = ssvm_contracts::probes::RECURSE.to_vec();
             let mut host = host(GasSchedule::HERA_UNMETERED);
             let contract = Address([0x77; 20]);
             host.set_account(contract, U256::ZERO, code);

@@ -769,7 +769,7 @@ fn create_and_create2() {
     );
     assert_eq!(result.status, Status::Success, "{:?}", result.failure);
     assert_eq!(&result.output[..4], &[0, 0, 0, 0]);
-    let created = MockHost::create_address(&CONTRACT, 0);
+    let created = ssvm_engine::create_address(&CONTRACT, 0);
     assert_eq!(&result.output[4..24], &created.0);
     assert_eq!(&result.output[24..], &[0, 0, 0, 0], "return data cleared");
     assert_eq!(setup.host.accounts[&created].code, counter);
@@ -787,7 +787,7 @@ fn create_and_create2() {
     assert_eq!(&with_create2.output[..4], &[0, 0, 0, 0]);
     let mut salt = [0u8; 32];
     salt[31] = 1; // the little-endian u256 1 at offset 32 is the big-endian word 1
-    let expected = MockHost::create2_address(&CONTRACT, &Bytes32(salt), counter);
+    let expected = ssvm_engine::create2_address(&CONTRACT, &Bytes32(salt), counter);
     assert_eq!(&with_create2.output[4..24], &expected.0);
 
     // Static frames cannot create.
