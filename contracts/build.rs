@@ -19,7 +19,7 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
     println!("cargo:rerun-if-changed=wat");
     println!("cargo:rerun-if-changed=rust");
-    for dir in ["wat", "wat/fixtures"] {
+    for dir in ["wat", "wat/fixtures", "wat/probes"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("wat directory") {
             let path = entry.expect("directory entry").path();
             if path.extension().is_some_and(|e| e == "wat") {

@@ -45,6 +45,33 @@ pub mod fixtures {
     pub const EXTRA_EXPORT: &[u8] = wasm!("extra_export");
 }
 
+/// Contracts that probe a host's limits; both deploy themselves.
+pub mod probes {
+    /// Calls itself as deep as it can and stores the deepest depth reached in slot 0.
+    pub const RECURSE: &[u8] = wasm!("recurse");
+    /// Grows its memory by the pages in its call data and stores `memory.grow`'s result.
+    pub const MEMORY: &[u8] = wasm!("memory");
+}
+
+/// Every module, by file name: the contracts, the rejected fixtures and the probes.
+pub const ALL: &[(&str, &[u8])] = &[
+    ("erc20", ERC20),
+    ("caller", CALLER),
+    ("counter", COUNTER),
+    ("bignum_demo", BIGNUM_DEMO),
+    ("fixtures/float", fixtures::FLOAT),
+    (
+        "fixtures/bad_import_signature",
+        fixtures::BAD_IMPORT_SIGNATURE,
+    ),
+    ("fixtures/unknown_namespace", fixtures::UNKNOWN_NAMESPACE),
+    ("fixtures/start_function", fixtures::START_FUNCTION),
+    ("fixtures/missing_main", fixtures::MISSING_MAIN),
+    ("fixtures/extra_export", fixtures::EXTRA_EXPORT),
+    ("probes/recurse", probes::RECURSE),
+    ("probes/memory", probes::MEMORY),
+];
+
 /// Benchmark kernels: plain modules without imports.
 pub mod kernels {
     /// `fib(n: i64) -> i64`, recursive (WAT).
