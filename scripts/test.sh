@@ -47,12 +47,29 @@ cargo_test() {
     rm -f "$log"
     return $status
 }
+
+# Runs the end-to-end tests against the built node, keeping node:test's summary.
+e2e() {
+    local log
+    log=$(mktemp)
+    local status=0
+    SSVM_NODE="$CARGO_TARGET_DIR/debug/ssvm-node" SSVM_CONTRACTS="$CARGO_TARGET_DIR/contracts" \
+        npm test --prefix tests/e2e --silent 2>&1 | tee "$log" || status=$?
+    grep -E '^ℹ (tests|pass|fail|skipped|duration_ms)' "$log" | sed 's/^/    e2e: /' >> "$results"
+    rm -f "$log"
+    return $status
+}
 results=$(mktemp)
 
 step "format" cargo fmt --all --check
 step "workspace tests" cargo_test --workspace -- --nocapture
+step "pallet benchmarks as tests" \
+    cargo_test -p pallet-ssvm --features runtime-benchmarks --lib benchmarking
 step "engine no_std build for wasm32" \
     cargo build -p ssvm-engine --target wasm32-unknown-unknown --no-default-features
+step "dev node build" cargo build -p ssvm-node
+step "contracts export" cargo run -q -p ssvm-contracts -- "$CARGO_TARGET_DIR/contracts"
+step "end-to-end tests (node + @polkadot/api)" e2e
 
 print_summary
 printf '\n=== test runners\n'
