@@ -364,16 +364,6 @@ pub(crate) fn call_host<H: Host + ?Sized>(
         return Err(Halt::Trap(Trap::HostTrap));
     };
     match definition.function {
-        HostFunction::Eei(function) => {
-            let costs = &module.schedule.eei;
-            let static_gas = EEI_FUNCTIONS[function as usize].gas.cost(costs);
-            env.charge(static_gas)?;
-            eei(function, costs, args, memory, env)
-        }
-        HostFunction::Bignum(function) => {
-            crate::bignum::execute(function, &module.schedule.bignum, args, memory, env)
-        }
-        HostFunction::Debug(function) => debug(function, args, memory, env),
         HostFunction::External(_) => {
             let params: Vec<u64> = args[..definition.signature.params.len()].to_vec();
             let results = definition.signature.results.len();
@@ -385,6 +375,32 @@ pub(crate) fn call_host<H: Host + ?Sized>(
             }
             Ok(())
         }
+        function => call_builtin(function, &module.schedule, args, memory, env),
+    }
+}
+
+/// Runs an EEI, `bignum` or `debug` function: charges its static cost, decodes its
+/// arguments from `args` (raw cells) and `memory`, and writes its results into `args`.
+/// Both execution paths call this.
+pub(crate) fn call_builtin<H: Host + ?Sized>(
+    function: HostFunction,
+    schedule: &crate::GasSchedule,
+    args: &mut [u64],
+    memory: &mut [u8],
+    env: &mut Env<'_, H>,
+) -> Result<(), Halt> {
+    match function {
+        HostFunction::Eei(function) => {
+            let costs = &schedule.eei;
+            let static_gas = EEI_FUNCTIONS[function as usize].gas.cost(costs);
+            env.charge(static_gas)?;
+            eei(function, costs, args, memory, env)
+        }
+        HostFunction::Bignum(function) => {
+            crate::bignum::execute(function, &schedule.bignum, args, memory, env)
+        }
+        HostFunction::Debug(function) => debug(function, args, memory, env),
+        HostFunction::External(_) => Err(Halt::Trap(Trap::HostTrap)),
     }
 }
 

@@ -36,6 +36,11 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// The AOT loader: wasmtime's artifact loading and the store's host pointer are unsafe,
+// each with a `SAFETY` comment.
+#[cfg(feature = "aot")]
+#[allow(unsafe_code)]
+pub mod aot;
 pub mod bignum;
 pub mod eei;
 mod execution;
@@ -270,11 +275,26 @@ fn run_main<H: Host + ?Sized>(
         output: Vec::new(),
     };
     let mut stack = Stack::default();
-    let outcome = run_function(instance, &mut env, &mut stack, main, &[]);
-    let (status, output) = match outcome {
-        Ok(_) => (Status::Success, Vec::new()),
-        Err(Halt::Finish) => (Status::Success, core::mem::take(&mut env.output)),
-        Err(Halt::Revert) => (Status::Revert, core::mem::take(&mut env.output)),
+    let end = run_function(instance, &mut env, &mut stack, main, &[]).map(|_| ());
+    let output = core::mem::take(&mut env.output);
+    conclude(config, message, end, output, env.gas, env.refund)
+}
+
+/// The result of a contract execution that ended with `end` (both execution paths):
+/// `finish` and `revert` keep `output`, a trap fails, and the code a successful create
+/// returns must be valid Ewasm.
+pub(crate) fn conclude(
+    config: &Config,
+    message: &Message<'_>,
+    end: Result<(), Halt>,
+    output: Vec<u8>,
+    gas_left: u64,
+    refund: u64,
+) -> ExecutionResult {
+    let (status, output) = match end {
+        Ok(()) => (Status::Success, Vec::new()),
+        Err(Halt::Finish) => (Status::Success, output),
+        Err(Halt::Revert) => (Status::Revert, output),
         Err(Halt::Trap(trap)) => {
             return ExecutionResult::failed(Failure::Trap(trap), trap.status());
         }
@@ -292,12 +312,8 @@ fn run_main<H: Host + ?Sized>(
     ExecutionResult {
         status,
         output,
-        gas_left: env.gas,
-        gas_refund: if status == Status::Success {
-            env.refund
-        } else {
-            0
-        },
+        gas_left,
+        gas_refund: if status == Status::Success { refund } else { 0 },
         failure: None,
     }
 }

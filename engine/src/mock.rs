@@ -76,7 +76,13 @@ pub struct MockHost {
     pub memory_budget: Option<u32>,
     /// The pages currently held by executing frames.
     pub memory_in_use: u32,
+    /// Runs contract code: the interpreter ([`execute`]) unless a test sets another
+    /// execution path.
+    pub runner: Runner,
 }
+
+/// How a [`MockHost`] runs contract code.
+pub type Runner = fn(&Config, &mut MockHost, &Message<'_>, &[u8]) -> crate::ExecutionResult;
 
 impl MockHost {
     /// An empty world with block number 1 and chain id 1.
@@ -99,6 +105,7 @@ impl MockHost {
             messages: Vec::new(),
             memory_budget: None,
             memory_in_use: 0,
+            runner: |config, host, message, code| execute(config, host, message, code),
         }
     }
 
@@ -185,7 +192,7 @@ impl MockHost {
             code_address: address,
             ..message.clone()
         };
-        let result = execute(&config, self, &inner, message.input);
+        let result = (self.runner)(&config, self, &inner, message.input);
         let mut outcome = CallOutcome {
             status: result.status,
             output: result.output,
@@ -275,7 +282,7 @@ impl Host for MockHost {
                 .map(|a| a.code.clone())
                 .unwrap_or_default();
             let config = self.config;
-            let result = execute(&config, self, message, &code);
+            let result = (self.runner)(&config, self, message, &code);
             CallOutcome {
                 status: result.status,
                 output: result.output,

@@ -21,7 +21,7 @@ use crate::gas::GasSchedule;
 use crate::gas::operators::{OperatorClass, classify_operator};
 use crate::ir::Op;
 use crate::limits::*;
-use crate::translation::{FuncTranslator, ModuleEnv};
+use crate::translation::{FuncTranslator, GasPoint, ModuleEnv};
 use crate::validation::{
     EWASM_FEATURES, Feature, Limit, ValidationError, check_funcref, check_value_type,
 };
@@ -183,6 +183,8 @@ pub(crate) struct FuncMeta {
     pub num_params: u32,
     pub num_locals: u32,
     pub num_results: u32,
+    /// This function's range of [`Module::gas_points`].
+    pub gas_points: (u32, u32),
 }
 
 /// Initial and maximum size of the memory (pages) or table (elements).
@@ -230,6 +232,8 @@ pub struct Module {
     pub(crate) imports: Vec<Import>,
     pub(crate) functions: Vec<FuncMeta>,
     pub(crate) code: Vec<Op>,
+    /// Every function's gas points, in function order.
+    pub(crate) gas_points: Vec<GasPoint>,
     pub(crate) memory: Option<Limits>,
     pub(crate) table: Option<Limits>,
     pub(crate) globals: Vec<GlobalDef>,
@@ -358,6 +362,7 @@ impl<'c> Builder<'c> {
                 imports: Vec::new(),
                 functions: Vec::new(),
                 code: Vec::new(),
+                gas_points: Vec::new(),
                 memory: None,
                 table: None,
                 globals: Vec::new(),
@@ -857,6 +862,10 @@ impl<'c> Builder<'c> {
             ));
         }
         self.allocations = Some(validator.into_allocations());
+        let points_start = self.module.gas_points.len() as u32;
+        self.module
+            .gas_points
+            .extend_from_slice(&translated.gas_points);
         self.module.functions.push(FuncMeta {
             entry: translated.entry,
             frame_size: translated.frame_size,
@@ -864,6 +873,7 @@ impl<'c> Builder<'c> {
             num_params,
             num_locals,
             num_results,
+            gas_points: (points_start, self.module.gas_points.len() as u32),
         });
         Ok(())
     }

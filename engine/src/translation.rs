@@ -55,6 +55,21 @@ pub(crate) struct TranslatedFunc {
     pub frame_size: u32,
     /// Static cost of the entry block, charged by the call that enters the function.
     pub entry_gas: u32,
+    /// Where the other blocks' costs are charged, in Wasm operator terms.
+    pub gas_points: Vec<GasPoint>,
+}
+
+/// A basic block's static cost and where it is charged: just before the function
+/// body's operator number `operator` (counting every operator of the body, dead ones
+/// and the final `end` included) runs. The interpreter charges the same amounts at the
+/// same points through its `Gas` instructions and calls' `gas_after`; the AOT path
+/// injects them into the Wasm code, so both paths charge from one computation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct GasPoint {
+    /// Index of the operator the charge precedes.
+    pub operator: u32,
+    /// The block's static cost.
+    pub amount: u32,
 }
 
 /// Where the current basic block's static cost is charged.
@@ -138,6 +153,13 @@ pub(crate) struct FuncTranslator<'a> {
     next_sink: GasSink,
     block_cost: u64,
     entry_gas: u32,
+    /// Index of the Wasm operator being translated.
+    operator: u32,
+    /// The operator the current block's cost is charged before (for `Op` and
+    /// `AfterCall` sinks), and the one the next block's is (after a call).
+    block_point: u32,
+    next_point: u32,
+    gas_points: Vec<GasPoint>,
     /// The instruction that last wrote a value into its canonical register, if it is
     /// still the last instruction emitted (only virtual operands were pushed since): its
     /// result may then be retargeted into a local or fused into its consumer.
@@ -174,6 +196,10 @@ impl<'a> FuncTranslator<'a> {
             next_sink: GasSink::Pending,
             block_cost: 0,
             entry_gas: 0,
+            operator: 0,
+            block_point: 0,
+            next_point: 0,
+            gas_points: Vec::new(),
             last_result: None,
         };
         translator.control.push(Control {
@@ -198,6 +224,7 @@ impl<'a> FuncTranslator<'a> {
             entry,
             frame_size,
             entry_gas: self.entry_gas,
+            gas_points: self.gas_points,
         })
     }
 
@@ -237,6 +264,7 @@ impl<'a> FuncTranslator<'a> {
         }
         if self.block_gas == GasSink::Pending {
             self.block_gas = GasSink::Op(self.emit(Op::Gas { amount: 0 })?);
+            self.block_point = self.operator;
         }
         self.block_cost += u64::from(cost);
         Ok(())
@@ -255,7 +283,14 @@ impl<'a> FuncTranslator<'a> {
                 _ => {}
             },
         }
+        if amount != 0 && matches!(self.block_gas, GasSink::Op(_) | GasSink::AfterCall(_)) {
+            self.gas_points.push(GasPoint {
+                operator: self.block_point,
+                amount,
+            });
+        }
         self.block_gas = core::mem::replace(&mut self.next_sink, GasSink::Pending);
+        self.block_point = self.next_point;
         self.block_cost = 0;
         self.last_result = None;
     }
@@ -268,6 +303,7 @@ impl<'a> FuncTranslator<'a> {
     /// Ends the block with a call at `call`: the next block's cost is charged on return.
     fn block_after_call(&mut self, call: usize) {
         self.next_sink = GasSink::AfterCall(call);
+        self.next_point = self.operator + 1;
         self.end_block();
     }
 
@@ -527,6 +563,12 @@ impl<'a> FuncTranslator<'a> {
 
     /// Translates one validated operator whose static cost class is `class`.
     pub(crate) fn translate(&mut self, op: &Operator<'_>, class: CostClass) -> Result<()> {
+        let result = self.translate_operator(op, class);
+        self.operator += 1;
+        result
+    }
+
+    fn translate_operator(&mut self, op: &Operator<'_>, class: CostClass) -> Result<()> {
         let producer = self.producer();
         if !self.reachable {
             return self.translate_unreachable(op);

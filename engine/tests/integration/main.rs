@@ -1,5 +1,7 @@
 //! Integration tests of ssvm-engine: one test binary, one module per concern.
 
+#[cfg(feature = "aot")]
+mod aot;
 mod bad_input;
 mod contracts;
 mod docs;
