@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
 # Regenerates pallets/ssvm/src/weights.rs from the pallet's benchmarks on this machine.
 #
-# Builds the node with `--features runtime-benchmarks` (a debug node is enough: the
-# benchmarks run inside the release-built WebAssembly runtime, as on-chain), runs
-# every benchmark of pallet_ssvm and writes the weights through
-# pallets/ssvm/weight-template.hbs. Takes about half an hour on the reference machine
-# (2 cores); STEPS and REPEAT trade precision for time.
+# Builds the runtime with `--features runtime-benchmarks` and runs every benchmark of
+# pallet_ssvm inside it with frame-omni-bencher (the runner polkadot-sdk recommends;
+# installed once under ~/.cache/ssvm/tools), writing the weights through
+# pallets/ssvm/weight-template.hbs. The benchmarks execute in the WebAssembly runtime,
+# as on-chain. STEPS and REPEAT trade precision for time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ssvm/target}"
-export WASM_BUILD_WORKSPACE_HINT="$PWD"
+tools="$HOME/.cache/ssvm/tools"
 steps="${STEPS:-20}"
 repeat="${REPEAT:-10}"
 
-cargo build -p ssvm-node --features runtime-benchmarks
-"$CARGO_TARGET_DIR/debug/ssvm-node" benchmark pallet \
-    --chain dev \
+if [ ! -x "$tools/bin/frame-omni-bencher" ]; then
+    # Its own target directory and no workspace hint: it builds test runtimes of its own.
+    env -u WASM_BUILD_WORKSPACE_HINT CARGO_TARGET_DIR="$HOME/.cache/ssvm/target-tools" \
+        cargo install frame-omni-bencher --version 0.28.0 --locked --root "$tools"
+fi
+
+export WASM_BUILD_WORKSPACE_HINT="$PWD"
+cargo build -p ssvm-runtime --features runtime-benchmarks
+runtime="$CARGO_TARGET_DIR/debug/wbuild/ssvm-runtime/ssvm_runtime.wasm"
+
+"$tools/bin/frame-omni-bencher" v1 benchmark pallet \
+    --runtime "$runtime" \
     --pallet pallet_ssvm \
     --extrinsic '*' \
     --steps "$steps" \
@@ -26,5 +35,4 @@ cargo build -p ssvm-node --features runtime-benchmarks
     --heap-pages 4096 \
     --template pallets/ssvm/weight-template.hbs \
     --output pallets/ssvm/src/weights.rs
-cargo fmt --all
 echo "benchmark-pallet: wrote pallets/ssvm/src/weights.rs"

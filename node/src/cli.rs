@@ -49,12 +49,6 @@ pub enum Subcommand {
     /// Revert the chain to a previous state.
     Revert(sc_cli::RevertCmd),
 
-    /// Benchmarks of the runtime's pallets (a node built with `--features
-    /// runtime-benchmarks`; see `scripts/benchmark-pallet.sh`).
-    #[cfg(feature = "runtime-benchmarks")]
-    #[command(subcommand)]
-    Benchmark(frame_benchmarking_cli::BenchmarkCmd),
-
     /// Database meta columns.
     ChainInfo(sc_cli::ChainInfoCmd),
 }

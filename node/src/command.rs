@@ -120,21 +120,6 @@ pub fn run() -> sc_cli::Result<()> {
                 Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
             })
         }
-        #[cfg(feature = "runtime-benchmarks")]
-        Some(Subcommand::Benchmark(cmd)) => {
-            use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
-            let runner = cli.create_runner(cmd)?;
-            runner.sync_run(|config| match cmd {
-                BenchmarkCmd::Pallet(cmd) => cmd
-                    .run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
-                        config.chain_spec,
-                    )),
-                BenchmarkCmd::Machine(cmd) => {
-                    cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
-                }
-                _ => Err("this node supports `benchmark pallet` and `benchmark machine`".into()),
-            })
-        }
         Some(Subcommand::ChainInfo(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run::<Block>(&config))

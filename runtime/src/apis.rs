@@ -246,7 +246,6 @@ impl_runtime_apis! {
         ) {
             use frame_benchmarking::BenchmarkList;
             use frame_support::traits::StorageInfoTrait;
-            use super::benchmarks::*;
             use super::*;
 
             let mut list = Vec::<BenchmarkList>::new();
@@ -261,7 +260,6 @@ impl_runtime_apis! {
         ) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
             use frame_benchmarking::BenchmarkBatch;
             use frame_support::traits::WhitelistedStorageKeys;
-            use super::benchmarks::*;
             use super::*;
 
             let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
