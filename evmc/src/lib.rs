@@ -10,8 +10,13 @@
 //! |---|---|---|---|
 //! | `metering` | `true`, `false` | `true` | charge every Wasm instruction (schedule V1); `false` charges only the EEI, like Hera with metering off (how the Ewasm state tests were filled) |
 //! | `evm1mode` | `reject`, `fallback` | `reject` | code without the Wasm preamble: FAILURE, or REJECTED so the host runs it as EVM |
-//! | `engine` | `interpreter` | `interpreter` | execution engine |
+//! | `engine` | `interpreter`, `aot` | `interpreter` | execution engine: the metered interpreter, or native code compiled by wasmtime/Cranelift with identical gas and results (feature `aot`, on by default) |
+//! | `aot_cache_dir` | a directory | none | where `engine=aot` keeps compiled contracts across processes (created if missing); without it they are cached in memory only |
 //! | `keccak09` | `true`, `false` | `false` | calls to `0x..09` compute keccak256 natively (the Ewasm system contract); off by default because on Ethereum `0x..09` is the host's (BLAKE2F since Istanbul) |
+//!
+//! The interpreter is the default engine: it starts executing at once, while the AOT
+//! engine first compiles each new contract (milliseconds per contract, unmetered) and
+//! pays off for contracts that run long or often.
 //!
 //! Metering is on by default because a VM that runs untrusted contracts must bound
 //! their computation: with it off, only EEI calls cost gas and a loop runs forever.
@@ -28,6 +33,8 @@ pub mod host;
 use std::collections::{BTreeMap, VecDeque};
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+#[cfg(feature = "aot")]
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -54,6 +61,34 @@ struct SsvmVm {
     evm1_fallback: AtomicBool,
     keccak09: AtomicBool,
     modules: Mutex<ModuleCache>,
+    /// `engine=aot` is selected.
+    aot: AtomicBool,
+    #[cfg(feature = "aot")]
+    native: Mutex<Native>,
+}
+
+/// The AOT engine, created on first use, and its cache directory.
+#[cfg(feature = "aot")]
+#[derive(Default)]
+struct Native {
+    engine: Option<Arc<ssvm_engine::aot::AotEngine>>,
+    cache_dir: Option<PathBuf>,
+}
+
+#[cfg(feature = "aot")]
+impl Native {
+    /// The engine, created with the current cache directory if there is none yet.
+    fn engine(native: &Mutex<Native>) -> Option<Arc<ssvm_engine::aot::AotEngine>> {
+        let mut native = native.lock().ok()?;
+        if native.engine.is_none() {
+            let options = ssvm_engine::aot::AotOptions {
+                cache_dir: native.cache_dir.clone(),
+                ..Default::default()
+            };
+            native.engine = Some(Arc::new(ssvm_engine::aot::AotEngine::new(options).ok()?));
+        }
+        native.engine.clone()
+    }
 }
 
 /// Translated modules by (code hash, schedule version), oldest evicted first.
@@ -106,6 +141,9 @@ pub extern "C" fn evmc_create_ssvm_evmc() -> *mut evmc_vm {
         evm1_fallback: AtomicBool::new(false),
         keccak09: AtomicBool::new(false),
         modules: Mutex::new(ModuleCache::default()),
+        aot: AtomicBool::new(false),
+        #[cfg(feature = "aot")]
+        native: Mutex::new(Native::default()),
     });
     Box::into_raw(vm).cast()
 }
@@ -144,8 +182,8 @@ unsafe extern "C" fn set_option(
     if vm.is_null() || name.is_null() {
         return evmc_set_option_result::EVMC_SET_OPTION_INVALID_NAME;
     }
-    // SAFETY: `vm` is a live instance created by this library (EVMC contract); only
-    // atomics are touched through the shared reference.
+    // SAFETY: `vm` is a live instance created by this library (EVMC contract); it is
+    // only touched through atomics and mutexes.
     let vm = unsafe { &*vm.cast::<SsvmVm>() };
     // SAFETY: the host passes NUL-terminated strings (EVMC contract).
     let name = unsafe { CStr::from_ptr(name) }.to_str().unwrap_or("");
@@ -172,11 +210,16 @@ unsafe extern "C" fn set_option(
             };
         }
         "engine" => {
-            return match value {
-                Some("interpreter") => evmc_set_option_result::EVMC_SET_OPTION_SUCCESS,
-                _ => evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE,
+            let aot = match value {
+                Some("interpreter") => false,
+                Some("aot") if cfg!(feature = "aot") => true,
+                _ => return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE,
             };
+            vm.aot.store(aot, Ordering::Relaxed);
+            return evmc_set_option_result::EVMC_SET_OPTION_SUCCESS;
         }
+        #[cfg(feature = "aot")]
+        "aot_cache_dir" => return set_aot_cache_dir(vm, value),
         _ => return evmc_set_option_result::EVMC_SET_OPTION_INVALID_NAME,
     };
     match value.and_then(parse_bool) {
@@ -186,6 +229,24 @@ unsafe extern "C" fn set_option(
         }
         None => evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE,
     }
+}
+
+/// Sets the AOT cache directory (created if missing); the engine is rebuilt on next
+/// use so that it takes effect.
+#[cfg(feature = "aot")]
+fn set_aot_cache_dir(vm: &SsvmVm, value: Option<&str>) -> evmc_set_option_result {
+    let Some(dir) = value.filter(|dir| !dir.is_empty()).map(PathBuf::from) else {
+        return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
+    };
+    if std::fs::create_dir_all(&dir).is_err() || !dir.is_dir() {
+        return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
+    }
+    let Ok(mut native) = vm.native.lock() else {
+        return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
+    };
+    native.cache_dir = Some(dir);
+    native.engine = None;
+    evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
 }
 
 /// A result with a status and no output.
@@ -320,6 +381,13 @@ unsafe fn execute_checked(
     config.keccak_system_contract = vm.keccak09.load(Ordering::Relaxed);
     // SAFETY: the host's interface and context stay valid during `execute`.
     let mut engine_host = unsafe { host::EvmcHost::new(interface, context) };
+    #[cfg(feature = "aot")]
+    if vm.aot.load(Ordering::Relaxed) {
+        let Some(engine) = Native::engine(&vm.native) else {
+            return internal_error();
+        };
+        return to_evmc_result(engine.execute(&config, &mut engine_host, &message, code));
+    }
     let result = if code.is_empty() {
         ssvm_engine::execute(&config, &mut engine_host, &message, code)
     } else {

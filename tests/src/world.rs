@@ -34,6 +34,20 @@ impl Vm for InProcess {
     }
 }
 
+/// The engine's AOT path, in process: contracts compiled to native code.
+pub struct Aot {
+    /// The engine configuration.
+    pub config: ssvm_engine::Config,
+    /// The compiler and its cache of compiled contracts.
+    pub engine: ssvm_engine::aot::AotEngine,
+}
+
+impl Vm for Aot {
+    fn execute(&self, world: &mut World, message: &Message<'_>, code: &[u8]) -> ExecutionResult {
+        self.engine.execute(&self.config, world, message, code)
+    }
+}
+
 /// An account.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Account {

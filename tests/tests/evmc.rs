@@ -333,10 +333,39 @@ fn options_change_behaviour() {
     );
     assert_eq!(gas_used(&vm, &mut world), metered);
 
+    // engine: the AOT path charges exactly what the interpreter does, with or without
+    // an on-disk cache (a second library instance loads the artifact from it).
+    assert_eq!(
+        vm.set_option(Some("engine"), Some("aot")),
+        evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+    );
+    assert_eq!(gas_used(&vm, &mut world), metered, "aot, in-memory cache");
+    let cache = std::env::temp_dir().join(format!("ssvm-evmc-aot-{}", std::process::id()));
+    for run in ["compiles", "loads"] {
+        let vm = library();
+        for (name, value) in [
+            ("engine", "aot"),
+            ("aot_cache_dir", cache.to_str().unwrap()),
+        ] {
+            assert_eq!(
+                vm.set_option(Some(name), Some(value)),
+                evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+            );
+        }
+        assert_eq!(gas_used(&vm, &mut world), metered, "aot that {run}");
+        let artifacts = std::fs::read_dir(&cache).unwrap().count();
+        assert_eq!(artifacts, 1, "one compiled contract on disk");
+    }
+    std::fs::remove_dir_all(&cache).ok();
+    assert_eq!(
+        vm.set_option(Some("aot_cache_dir"), Some("")),
+        evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE
+    );
     assert_eq!(
         vm.set_option(Some("engine"), Some("interpreter")),
         evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
     );
+    assert_eq!(gas_used(&vm, &mut world), metered);
 
     // keccak09: off, 0x..09 is an empty account; on, it hashes.
     let keccak_call = wat(r#"(module
@@ -487,6 +516,15 @@ fn erc20_and_nested_calls_through_the_library() {
 
 #[test]
 fn ewasm_state_tests_through_the_library() {
+    state_tests_through_the_library("interpreter");
+}
+
+#[test]
+fn ewasm_state_tests_through_the_library_on_aot() {
+    state_tests_through_the_library("aot");
+}
+
+fn state_tests_through_the_library(engine: &'static str) {
     let Some(shared) = ssvm_tests::shared_dir("Ewasm state tests through libssvm-evmc.so") else {
         return;
     };
@@ -494,10 +532,12 @@ fn ewasm_state_tests_through_the_library() {
         .stack_size(1 << 30)
         .spawn(move || {
             let vm = library();
-            assert_eq!(
-                vm.set_option(Some("metering"), Some("false")),
-                evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
-            );
+            for (name, value) in [("metering", "false"), ("engine", engine)] {
+                assert_eq!(
+                    vm.set_option(Some(name), Some(value)),
+                    evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+                );
+            }
             let options = ssvm_tests::statetest::Options {
                 vm: Rc::new(vm) as Rc<dyn Vm>,
                 trace: false,
@@ -526,7 +566,8 @@ fn ewasm_state_tests_through_the_library() {
         println!("FAIL {failure}");
     }
     println!(
-        "state tests: {passed} passed, {} failed (Ewasm suite, through libssvm-evmc.so)",
+        "state tests: {passed} passed, {} failed (Ewasm suite, through libssvm-evmc.so, \
+         engine={engine})",
         failed.len()
     );
     assert!(failed.is_empty());

@@ -1,13 +1,15 @@
-//! The Ewasm state tests (`../shared/ewasm-tests`, 151 cases) must all pass; the Ewasm
-//! benchmark corpus (`../shared/ewasm-bench`) is run and reported with times.
+//! The Ewasm state tests (`../shared/ewasm-tests`, 151 cases) must all pass on the
+//! interpreter and on the AOT path; the Ewasm benchmark corpus (`../shared/ewasm-bench`)
+//! is run and reported with times.
 
 use std::process::Command;
 use std::rc::Rc;
 use std::time::Instant;
 
+use ssvm_engine::aot::{AotEngine, AotOptions};
 use ssvm_engine::{Config, GasSchedule};
 use ssvm_tests::statetest::{self, Options};
-use ssvm_tests::world::InProcess;
+use ssvm_tests::world::{Aot, InProcess, Vm};
 
 /// 1024 nested contract calls need a large native stack in unoptimized builds.
 fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -19,18 +21,29 @@ fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .expect("no panic")
 }
 
-fn options() -> Options {
+/// The engine that runs the contracts.
+#[derive(Clone, Copy, Debug)]
+enum Engine {
+    Interpreter,
+    Aot,
+}
+
+fn options(engine: Engine) -> Options {
     let mut config = Config::contract(GasSchedule::HERA_UNMETERED);
     config.keccak_system_contract = false;
-    Options {
-        vm: Rc::new(InProcess { config }),
-        trace: false,
-    }
+    let vm: Rc<dyn Vm> = match engine {
+        Engine::Interpreter => Rc::new(InProcess { config }),
+        Engine::Aot => Rc::new(Aot {
+            config,
+            engine: AotEngine::new(AotOptions::default()).expect("AOT engine"),
+        }),
+    };
+    Options { vm, trace: false }
 }
 
 /// Runs every file under `dir`; returns (passed, failed, per-file lines).
-fn run_dir(dir: &std::path::Path) -> (usize, usize, Vec<String>) {
-    let options = options();
+fn run_dir(dir: &std::path::Path, engine: Engine) -> (usize, usize, Vec<String>) {
+    let options = options(engine);
     let (mut passed, mut failed, mut lines) = (0, 0, Vec::new());
     for file in ssvm_tests::json_files(dir).expect("readable directory") {
         let started = Instant::now();
@@ -74,19 +87,28 @@ fn run_dir(dir: &std::path::Path) -> (usize, usize, Vec<String>) {
     (passed, failed, lines)
 }
 
-#[test]
-fn ewasm_state_tests_all_pass() {
-    let Some(shared) = ssvm_tests::shared_dir("Ewasm state tests") else {
+fn ewasm_state_tests_all_pass_on(engine: Engine, what: &str) {
+    let Some(shared) = ssvm_tests::shared_dir(what) else {
         return;
     };
     let dir = shared.join("ewasm-tests/GeneralStateTests");
-    let (passed, failed, lines) = with_big_stack(move || run_dir(&dir));
+    let (passed, failed, lines) = with_big_stack(move || run_dir(&dir, engine));
     for line in lines.iter().filter(|l| l.starts_with("FAIL")) {
         println!("{line}");
     }
-    println!("state tests: {passed} passed, {failed} failed (Ewasm suite, in process)");
+    println!("state tests: {passed} passed, {failed} failed (Ewasm suite, in process, {engine:?})");
     assert_eq!(failed, 0);
     assert_eq!(passed, 151, "the Ewasm suite has 151 cases");
+}
+
+#[test]
+fn ewasm_state_tests_all_pass() {
+    ewasm_state_tests_all_pass_on(Engine::Interpreter, "Ewasm state tests");
+}
+
+#[test]
+fn ewasm_state_tests_all_pass_on_aot() {
+    ewasm_state_tests_all_pass_on(Engine::Aot, "Ewasm state tests on the AOT path");
 }
 
 #[test]
@@ -96,7 +118,7 @@ fn ewasm_benchmark_corpus_is_reported() {
     };
     let dir = shared.join("ewasm-bench");
     let started = Instant::now();
-    let (passed, failed, lines) = with_big_stack(move || run_dir(&dir));
+    let (passed, failed, lines) = with_big_stack(move || run_dir(&dir, Engine::Interpreter));
     println!("ewasm-bench (precompiles and wasm-bench, in process, unoptimized test build):");
     for line in &lines {
         println!("  {line}");

@@ -4,6 +4,7 @@
 //! ssvm-statetest ../shared/ewasm-tests/GeneralStateTests        # summary, progress bar
 //! ssvm-statetest --json file.json                               # one JSON line per case
 //! ssvm-statetest --trace --filter callDataCopy file.json        # instruction trace
+//! ssvm-statetest --engine aot ../shared/ewasm-tests              # native code
 //! ```
 //!
 //! The Ewasm tests were filled with Hera's instruction metering off, so contracts run
@@ -16,13 +17,23 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use ssvm_engine::aot::{AotEngine, AotOptions};
 use ssvm_engine::{Config, GasSchedule};
 use ssvm_evmc::ffi::evmc_set_option_result;
 use ssvm_tests::evmc_host::EvmcLibrary;
 use ssvm_tests::statetest::{self, Options, hash_hex};
-use ssvm_tests::world::{InProcess, Vm};
+use ssvm_tests::world::{Aot, InProcess, Vm};
+
+/// The engine that executes contracts.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Engine {
+    /// The metered interpreter.
+    Interpreter,
+    /// Native code compiled by wasmtime/Cranelift, with the interpreter's gas.
+    Aot,
+}
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +59,9 @@ struct Cli {
     /// Print the time per file.
     #[arg(long)]
     timing: bool,
+    /// The execution engine (with `--vm`, passed as the library's `engine` option).
+    #[arg(long, value_enum, default_value = "interpreter")]
+    engine: Engine,
     /// Execute through this EVMC library (e.g. libssvm-evmc.so) instead of the engine
     /// in process; `metering` is set to match `--metering`.
     #[arg(long, value_name = "PATH")]
@@ -89,7 +103,15 @@ fn run(cli: Cli) -> Result<bool> {
         Some(path) => {
             let library = EvmcLibrary::load(path)?;
             let metering = if cli.metering { "true" } else { "false" };
-            for (name, value) in [("metering", metering), ("keccak09", "false")] {
+            let engine = match cli.engine {
+                Engine::Interpreter => "interpreter",
+                Engine::Aot => "aot",
+            };
+            for (name, value) in [
+                ("metering", metering),
+                ("keccak09", "false"),
+                ("engine", engine),
+            ] {
                 if library.set_option(Some(name), Some(value))
                     != evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
                 {
@@ -102,11 +124,17 @@ fn run(cli: Cli) -> Result<bool> {
             let mut config = Config::contract(schedule);
             // Byzantium has no keccak system contract at 0x..09.
             config.keccak_system_contract = false;
-            Rc::new(InProcess { config })
+            match cli.engine {
+                Engine::Interpreter => Rc::new(InProcess { config }),
+                Engine::Aot => Rc::new(Aot {
+                    config,
+                    engine: AotEngine::new(AotOptions::default())?,
+                }),
+            }
         }
     };
-    if cli.trace && cli.vm.is_some() {
-        anyhow::bail!("--trace needs the in-process engine (not --vm)");
+    if cli.trace && (cli.vm.is_some() || cli.engine == Engine::Aot) {
+        anyhow::bail!("--trace needs the in-process interpreter (not --vm or --engine aot)");
     }
     let options = Options {
         vm,
