@@ -364,6 +364,7 @@ impl<'m> Instance<'m> {
     }
 
     /// Calls function `func` (imports first) of a plain module with raw cell arguments.
+    /// `gas` is left at 0 when the call runs out of gas.
     pub fn invoke<H: Host + ?Sized>(
         &mut self,
         host: &mut H,
@@ -384,7 +385,11 @@ impl<'m> Instance<'m> {
         };
         let mut stack = Stack::default();
         let outcome = run_function(self, &mut env, &mut stack, func, args);
-        *gas = env.gas;
+        // Running out of gas spends all of it, wherever the shortfall was found.
+        *gas = match outcome {
+            Err(Halt::Trap(Trap::OutOfGas)) => 0,
+            _ => env.gas,
+        };
         outcome.map_err(|halt| match halt {
             Halt::Trap(trap) => trap,
             Halt::Finish | Halt::Revert => Trap::HostTrap,

@@ -16,8 +16,10 @@
 //!   decrement-and-check of the gas global by exactly that amount: the interpreter's
 //!   blocks, computed once by the translator.
 //!
-//! The memory's maximum is capped at [`MAX_MEMORY_PAGES`] and a start function is
-//! exported instead of run by wasmtime (it must run with gas set).
+//! The memory's maximum is capped at [`MAX_MEMORY_PAGES`], the memory is also exported
+//! as [`MEMORY_EXPORT`] (host functions need it whether the module exports it or not)
+//! and a start function is exported instead of run by wasmtime (it must run with gas
+//! set).
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -55,6 +57,8 @@ pub(crate) const GAS_EXPORT: &str = "__ssvm_gas";
 pub(crate) const DEPTH_EXPORT: &str = "__ssvm_depth";
 /// The export of the value-stack global.
 pub(crate) const STACK_EXPORT: &str = "__ssvm_stack";
+/// The export of the memory, if the module has one.
+pub(crate) const MEMORY_EXPORT: &str = "__ssvm_memory";
 /// The export of a plain module's start function.
 pub(crate) const START_EXPORT: &str = "__ssvm_start";
 
@@ -230,6 +234,9 @@ impl<'m> Pass<'m> {
         exports.export(GAS_EXPORT, ExportKind::Global, self.gas);
         exports.export(DEPTH_EXPORT, ExportKind::Global, self.depth);
         exports.export(STACK_EXPORT, ExportKind::Global, self.stack);
+        if self.module.memory.is_some() {
+            exports.export(MEMORY_EXPORT, ExportKind::Memory, 0);
+        }
         if let Some(start) = self.start {
             exports.export(START_EXPORT, ExportKind::Func, self.shift(start));
         }

@@ -588,7 +588,7 @@ impl AotEngine {
         ) else {
             return (ExecutionResult::error(Status::InternalError), None);
         };
-        let memory = instance.get_memory(&mut store, "memory");
+        let memory = instance.get_memory(&mut store, instrument::MEMORY_EXPORT);
         store.data_mut().gas = Some(global);
         store.data_mut().memory = memory;
         if global.set(&mut store, Val::I64(gas as i64)).is_err() {
@@ -701,10 +701,7 @@ impl AotInstance {
         let depth = global(&mut store, instrument::DEPTH_EXPORT)?;
         let stack = global(&mut store, instrument::STACK_EXPORT)?;
         store.data_mut().gas = Some(gas_global);
-        store.data_mut().memory = instance.get_memory(&mut store, "memory").or_else(|| {
-            // A plain module may export its memory under any name, or not at all.
-            instance.exports(&mut store).find_map(|e| e.into_memory())
-        });
+        store.data_mut().memory = instance.get_memory(&mut store, instrument::MEMORY_EXPORT);
         let mut aot = AotInstance {
             store,
             instance,

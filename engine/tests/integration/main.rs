@@ -9,3 +9,5 @@ mod eei;
 mod gas;
 mod shared;
 mod spec;
+#[cfg(feature = "aot")]
+mod spec_aot;

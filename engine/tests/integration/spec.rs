@@ -31,7 +31,7 @@ struct Linked {
 
 /// Links imports to `spectest` functions and registered instances.
 #[derive(Default)]
-struct SpecHost {
+pub(crate) struct SpecHost {
     registered: HashMap<String, Rc<RefCell<Linked>>>,
     /// Names under which a module the Ewasm rules reject was registered.
     registered_rejected: Vec<String>,
