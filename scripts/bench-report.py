@@ -69,3 +69,86 @@ if rows:
     print("| operation | ruint | primitive-types | ruint advantage |")
     print("|---|---|---|---|")
     print("\n".join(rows))
+
+
+def means(group):
+    """{benchmark id: mean seconds} of every benchmark in `group` (ids without the group)."""
+    out = {}
+    base = root / group
+    for estimates in sorted(base.glob("**/new/estimates.json")):
+        bench = str(estimates.parent.parent.relative_to(base))
+        out[bench] = json.loads(estimates.read_text())["mean"]["point_estimate"] / 1e9
+    return out
+
+
+rows, speedups = [], []
+for kernel in ["fib", "keccak256", "sha256", "mulmod256"]:
+    group = means(f"aot-{kernel}")
+    pick = lambda prefix: next((v for k, v in group.items() if k.startswith(prefix)), None)
+    aot, interp, raw, native = (
+        pick("aot-metered"), pick("interpreter-metered"), pick("wasmtime-unmetered"), pick("native"))
+    if None in (aot, interp, raw):
+        continue
+    speedups.append(interp / aot)
+    rows.append(
+        f"| {kernel} | {fmt(aot)} | {fmt(interp)} | {interp / aot:.1f}x | {fmt(raw)} | "
+        f"{aot / raw:.2f}x | {fmt(native) if native else '-'} | "
+        f"{f'{aot / native:.2f}x' if native else '-'} |")
+if rows:
+    print("\n### AOT: kernels (all metered with schedule V1 except wasmtime)\n")
+    print("| kernel | AOT | interpreter | AOT speed-up | wasmtime unmetered | AOT / wasmtime | "
+          "native Rust | AOT / native |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    geomean = math.exp(sum(map(math.log, speedups)) / len(speedups))
+    print(f"| **geomean** | | | **{geomean:.1f}x** | | | | |")
+
+compile_rows = []
+for group_name in ["aot-compile"] + sorted(p.name for p in root.glob("precompile-*")):
+    group = means(group_name)
+    for bench, seconds in sorted(group.items()):
+        kind, _, rest = bench.partition("/")
+        if group_name == "aot-compile" and kind == "aot":
+            name, _, size = rest.rpartition("-")
+            translate = group.get(f"interpreter-translate/{rest}")
+        elif kind == "aot-compile":
+            name, size, translate = group_name.removeprefix("precompile-"), rest, None
+        else:
+            continue
+        kb = int(size) / 1024
+        compile_rows.append(
+            f"| {name} | {kb:.1f} | {fmt(seconds)} | {seconds * 1e3 / kb:.2f} | "
+            f"{fmt(translate) if translate else '-'} |")
+if compile_rows:
+    print("\n### AOT: compiling a contract on a cache miss\n")
+    print("| contract | KB | compile | ms per KB | interpreter translation |")
+    print("|---|---|---|---|---|")
+    print("\n".join(compile_rows))
+
+load = means("aot-load")
+if load:
+    print("\n### AOT: loading a compiled contract\n")
+    print("| contract | from disk cache | from memory cache |")
+    print("|---|---|---|")
+    for bench in sorted(k for k in load if k.startswith("disk/")):
+        rest = bench.removeprefix("disk/")
+        print(f"| {rest.rpartition('-')[0]} | {fmt(load[bench])} | {fmt(load.get('memory/' + rest))} |")
+call = means("aot-call")
+if call:
+    print("\n### One call of the counter contract (instantiate, storage load and store, finish)\n")
+    print("| AOT | interpreter |")
+    print("|---|---|")
+    print(f"| {fmt(call.get('counter/aot'))} | {fmt(call.get('counter/interpreter'))} |")
+
+rows = []
+for group_dir in sorted(root.glob("precompile-*")):
+    group = means(group_dir.name)
+    aot, interp = group.get("aot"), group.get("interpreter")
+    if aot and interp:
+        rows.append(f"| {group_dir.name.removeprefix('precompile-')} | {fmt(aot)} | {fmt(interp)} | "
+                    f"{interp / aot:.1f}x |")
+if rows:
+    print("\n### ewasm-bench precompiles (metered with V1; AOT warm)\n")
+    print("| state test | AOT | interpreter | AOT speed-up |")
+    print("|---|---|---|---|")
+    print("\n".join(rows))

@@ -364,7 +364,7 @@ impl<'m> Instance<'m> {
     }
 
     /// Calls function `func` (imports first) of a plain module with raw cell arguments.
-    /// `gas` is left at 0 when the call runs out of gas.
+    /// `gas` is left at 0 when the call traps.
     pub fn invoke<H: Host + ?Sized>(
         &mut self,
         host: &mut H,
@@ -385,9 +385,9 @@ impl<'m> Instance<'m> {
         };
         let mut stack = Stack::default();
         let outcome = run_function(self, &mut env, &mut stack, func, args);
-        // Running out of gas spends all of it, wherever the shortfall was found.
+        // A trap spends all gas, as a failed contract execution does.
         *gas = match outcome {
-            Err(Halt::Trap(Trap::OutOfGas)) => 0,
+            Err(Halt::Trap(_)) => 0,
             _ => env.gas,
         };
         outcome.map_err(|halt| match halt {

@@ -53,6 +53,12 @@ impl<T> Cache<T> {
         self.entries.lock().ok()?.get(key).cloned()
     }
 
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+
     pub fn insert(&self, key: Bytes32, value: Arc<T>) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= self.capacity

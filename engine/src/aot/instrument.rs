@@ -13,8 +13,11 @@
 //!   block around the body (so `return` becomes a branch to it) and an epilogue that
 //!   undoes the counts;
 //! - before each operator the translator recorded a [`GasPoint`] for, an inline
-//!   decrement-and-check of the gas global by exactly that amount: the interpreter's
-//!   blocks, computed once by the translator.
+//!   decrement-and-check by exactly that amount: the interpreter's blocks, computed
+//!   once by the translator. The gas left lives in an extra local of each function
+//!   (which Cranelift keeps in a register), loaded from the gas global on entry and
+//!   after every call or helper, and stored back before them and on return; a trap
+//!   ends the execution with all gas spent, so the global need not be exact then.
 //!
 //! The memory's maximum is capped at [`MAX_MEMORY_PAGES`], the memory is also exported
 //! as [`MEMORY_EXPORT`] (host functions need it whether the module exports it or not)
@@ -293,24 +296,39 @@ impl<'m> Pass<'m> {
         }
     }
 
-    fn charge(&self, f: &mut Function, amount: u32) {
+    /// Decrements the function's gas local by `amount`, or traps out of gas.
+    fn charge(f: &mut Function, gas: u32, out_of_gas: u32, amount: u32) {
         if amount == 0 {
             return;
         }
         let amount = i64::from(amount);
-        f.instruction(&Instruction::GlobalGet(self.gas))
+        f.instruction(&Instruction::LocalGet(gas))
             .instruction(&Instruction::I64Const(amount))
             .instruction(&Instruction::I64LtU)
             .instruction(&Instruction::If(BlockType::Empty))
-            .instruction(&Instruction::Call(self.helper(OUT_OF_GAS)))
+            .instruction(&Instruction::Call(out_of_gas))
             .instruction(&Instruction::End)
-            .instruction(&Instruction::GlobalGet(self.gas))
+            .instruction(&Instruction::LocalGet(gas))
             .instruction(&Instruction::I64Const(amount))
             .instruction(&Instruction::I64Sub)
+            .instruction(&Instruction::LocalSet(gas));
+    }
+
+    /// Stores the gas local into the gas global (before anything that reads or charges
+    /// it: calls, helpers, returning).
+    fn spill_gas(&self, f: &mut Function, gas: u32) {
+        f.instruction(&Instruction::LocalGet(gas))
             .instruction(&Instruction::GlobalSet(self.gas));
     }
 
-    fn prologue(&self, f: &mut Function, frame_size: u32, entry_gas: u32) {
+    /// Loads the gas global into the gas local (on entry and after a call or helper).
+    fn reload_gas(&self, f: &mut Function, gas: u32) {
+        f.instruction(&Instruction::GlobalGet(self.gas))
+            .instruction(&Instruction::LocalSet(gas));
+    }
+
+    fn prologue(&self, f: &mut Function, frame_size: u32, entry_gas: u32, gas: u32) {
+        self.reload_gas(f, gas);
         f.instruction(&Instruction::GlobalGet(self.depth))
             .instruction(&Instruction::I32Const(1))
             .instruction(&Instruction::I32Add)
@@ -333,10 +351,11 @@ impl<'m> Pass<'m> {
             .instruction(&Instruction::I32Const(VALUE_STACK))
             .instruction(&Instruction::Call(self.helper(EXHAUSTED)))
             .instruction(&Instruction::End);
-        self.charge(f, entry_gas);
+        Self::charge(f, gas, self.helper(OUT_OF_GAS), entry_gas);
     }
 
-    fn epilogue(&self, f: &mut Function, frame_size: u32) {
+    fn epilogue(&self, f: &mut Function, frame_size: u32, gas: u32) {
+        self.spill_gas(f, gas);
         f.instruction(&Instruction::GlobalGet(self.depth))
             .instruction(&Instruction::I32Const(1))
             .instruction(&Instruction::I32Sub)
@@ -449,8 +468,19 @@ impl Reencode for Pass<'_> {
         let type_index = self.module.func_types[(self.num_imported + defined) as usize];
         let wrapper = self.result_blocks[type_index as usize];
 
-        let mut f = self.new_function_with_parsed_locals(&body)?;
-        self.prologue(&mut f, meta.frame_size, meta.entry_gas);
+        // The function's locals plus one: the gas left, kept in a local (a register
+        // after Cranelift) and exchanged with the gas global around calls.
+        let mut locals = Vec::new();
+        let mut gas = self.module.types[type_index as usize].params.len() as u32;
+        for pair in body.get_locals_reader()? {
+            let (count, ty) = pair?;
+            locals.push((count, self.val_type(ty)?));
+            gas += count;
+        }
+        locals.push((1, ValType::I64));
+        let mut f = Function::new(locals);
+        let out_of_gas = self.helper(OUT_OF_GAS);
+        self.prologue(&mut f, meta.frame_size, meta.entry_gas, gas);
         f.instruction(&Instruction::Block(wrapper));
         let mut operators = body.get_operators_reader()?;
         let mut depth: u32 = 0;
@@ -459,7 +489,7 @@ impl Reencode for Pass<'_> {
         while !operators.eof() {
             let op = operators.read()?;
             while let Some(point) = next_point.next_if(|point| point.operator == index) {
-                self.charge(&mut f, point.amount);
+                Self::charge(&mut f, gas, out_of_gas, point.amount);
             }
             use wasmparser::Operator as O;
             match op {
@@ -475,23 +505,35 @@ impl Reencode for Pass<'_> {
                     // The body's end closes the wrapper; then the epilogue and the
                     // function's own end.
                     f.instruction(&Instruction::End);
-                    self.epilogue(&mut f, meta.frame_size);
+                    self.epilogue(&mut f, meta.frame_size, gas);
                     f.instruction(&Instruction::End);
                 }
                 O::End => {
                     f.instruction(&Instruction::End);
                     depth -= 1;
                 }
+                O::Call { .. } | O::CallIndirect { .. } => {
+                    let instruction = self.instruction(op)?;
+                    self.spill_gas(&mut f, gas);
+                    f.instruction(&instruction);
+                    self.reload_gas(&mut f, gas);
+                }
                 O::MemoryGrow { .. } => {
+                    self.spill_gas(&mut f, gas);
                     f.instruction(&Instruction::Call(self.helper(MEMORY_GROW)));
+                    self.reload_gas(&mut f, gas);
                 }
                 O::MemoryFill { .. } | O::MemoryCopy { .. } | O::MemoryInit { .. } => {
+                    self.spill_gas(&mut f, gas);
                     f.instruction(&Instruction::Call(self.helper(CHARGE_WORDS)));
+                    self.reload_gas(&mut f, gas);
                     let instruction = self.instruction(op)?;
                     f.instruction(&instruction);
                 }
                 O::TableCopy { .. } | O::TableInit { .. } => {
+                    self.spill_gas(&mut f, gas);
                     f.instruction(&Instruction::Call(self.helper(CHARGE_ELEMENTS)));
+                    self.reload_gas(&mut f, gas);
                     let instruction = self.instruction(op)?;
                     f.instruction(&instruction);
                 }

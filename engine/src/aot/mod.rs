@@ -492,6 +492,23 @@ impl AotEngine {
             self.contracts.insert(key, compiled.clone());
             return Ok(compiled);
         }
+        let (artifact, limits) = self.compile_uncached(config, code)?;
+        // SAFETY: `artifact` was just produced by this engine's `precompile_module`.
+        let wasm = unsafe { wasmtime::Module::deserialize(&self.engine, &artifact) }
+            .map_err(|error| AotError::Compile(alloc::format!("{error}")))?;
+        self.contracts.write_file(&key, limits, &artifact);
+        let compiled = Arc::new(Compiled { wasm, limits });
+        self.contracts.insert(key, compiled.clone());
+        Ok(compiled)
+    }
+
+    /// Validates, translates, instruments and compiles `code` as a contract, bypassing
+    /// the cache: wasmtime's serialized artifact and the memory limits.
+    fn compile_uncached(
+        &self,
+        config: &Config,
+        code: &[u8],
+    ) -> Result<(Vec<u8>, cache::Limits), AotError> {
         let module = Module::new(config, code).map_err(AotError::Validation)?;
         if module
             .main
@@ -506,14 +523,19 @@ impl AotEngine {
             .engine
             .precompile_module(&instrumented)
             .map_err(|error| AotError::Compile(alloc::format!("{error}")))?;
-        // SAFETY: `artifact` was just produced by this engine's `precompile_module`.
-        let wasm = unsafe { wasmtime::Module::deserialize(&self.engine, &artifact) }
-            .map_err(|error| AotError::Compile(alloc::format!("{error}")))?;
-        let limits = limits_of(&module);
-        self.contracts.write_file(&key, limits, &artifact);
-        let compiled = Arc::new(Compiled { wasm, limits });
-        self.contracts.insert(key, compiled.clone());
-        Ok(compiled)
+        Ok((artifact, limits_of(&module)))
+    }
+
+    /// Compiles `code` as a contract from scratch, ignoring and not filling the cache,
+    /// and returns the size of the native artifact: what a cache miss costs.
+    pub fn compile(&self, config: &Config, code: &[u8]) -> Result<usize, AotError> {
+        self.compile_uncached(config, code)
+            .map(|(artifact, _)| artifact.len())
+    }
+
+    /// Forgets the compiled contracts held in memory (the cache directory is kept).
+    pub fn clear_memory_cache(&self) {
+        self.contracts.clear();
     }
 
     /// Compiles `code` (or finds it in the cache) without running it: for warming the
@@ -761,7 +783,11 @@ impl AotInstance {
         set(&mut self.store, self.stack, Val::I64(0))?;
         let mut out: Vec<Val> = results.iter().map(|ty| from_cell(*ty, 0)).collect();
         let outcome = block_on(func.call_async(&mut self.store, args, &mut out));
-        *gas = self.gas.get(&mut self.store).i64().unwrap_or(0) as u64;
+        // A trap spends all gas (the global is only exact when the call returns).
+        *gas = match outcome {
+            Ok(()) => self.gas.get(&mut self.store).i64().unwrap_or(0) as u64,
+            Err(_) => 0,
+        };
         match outcome {
             Ok(()) => Ok(out.iter().map(to_cell).collect()),
             Err(error) => Err(match stop_of(&error) {
