@@ -43,7 +43,7 @@ cargo_test() {
     log=$(mktemp)
     local status=0
     cargo test "$@" 2>&1 | tee "$log" || status=$?
-    grep -E '^(test result:|spec tests:|state tests:|SKIPPED)' "$log" | sed 's/^/    /' >> "$results"
+    grep -E '^(test result:|spec tests|state tests:|SKIPPED)' "$log" | sed 's/^/    /' >> "$results"
     rm -f "$log"
     return $status
 }
