@@ -16,6 +16,13 @@ steps="${STEPS:-20}"
 repeat="${REPEAT:-10}"
 
 if [ ! -x "$tools/bin/frame-omni-bencher" ]; then
+    # Its RocksDB bindings are generated with bindgen, which needs libclang.
+    if ! ldconfig -p | grep -q 'libclang'; then
+        sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libclang-dev >/dev/null
+    fi
     # Its own target directory and no workspace hint: it builds test runtimes of its own.
     env -u WASM_BUILD_WORKSPACE_HINT CARGO_TARGET_DIR="$HOME/.cache/ssvm/target-tools" \
         cargo install frame-omni-bencher --version 0.28.0 --locked --root "$tools"
