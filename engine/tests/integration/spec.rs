@@ -167,7 +167,8 @@ fn is_ewasm_rejection(error: &ValidationError) -> bool {
     )
 }
 
-fn cells(args: &[WastArg<'_>]) -> Option<Vec<u64>> {
+/// Integer arguments as raw cells (`None` for any other argument).
+pub(crate) fn cells(args: &[WastArg<'_>]) -> Option<Vec<u64>> {
     args.iter()
         .map(|arg| match arg {
             WastArg::Core(WastArgCore::I32(v)) => Some(*v as u32 as u64),
@@ -552,18 +553,23 @@ impl<'f> Runner<'f> {
     }
 }
 
-#[test]
-fn wasm_spec_tests() {
-    let Some(shared) = crate::shared::shared_dir("WebAssembly spec tests") else {
-        return;
-    };
-    let dir = shared.join("wasm-spec-tests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
+/// The `.wast` files of `dir`, sorted.
+pub(crate) fn wast_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
         .expect("spec test directory")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "wast"))
         .collect();
     files.sort();
+    files
+}
+
+#[test]
+fn wasm_spec_tests() {
+    let Some(shared) = crate::shared::shared_dir("WebAssembly spec tests") else {
+        return;
+    };
+    let files = wast_files(&shared.join("wasm-spec-tests"));
     let mut total = Report::default();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable .wast");

@@ -14,11 +14,10 @@ use std::collections::HashMap;
 
 use ssvm_engine::aot::{AotEngine, AotInstance, AotOptions};
 use ssvm_engine::{Config, ExportKind, GasSchedule, Instance, Module, Trap};
-use wast::core::WastArgCore;
 use wast::parser::{self, ParseBuffer};
-use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute};
+use wast::{QuoteWat, Wast, WastDirective, WastExecute};
 
-use crate::spec::SpecHost;
+use crate::spec::{SpecHost, cells, wast_files};
 
 const GAS: u64 = 1 << 40;
 
@@ -238,16 +237,6 @@ impl Differ<'_> {
     }
 }
 
-fn cells(args: &[WastArg<'_>]) -> Option<Vec<u64>> {
-    args.iter()
-        .map(|arg| match arg {
-            WastArg::Core(WastArgCore::I32(v)) => Some(*v as u32 as u64),
-            WastArg::Core(WastArgCore::I64(v)) => Some(*v as u64),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn spec_modules_agree_on_both_paths() {
     let Some(shared) = crate::shared::shared_dir("WebAssembly spec tests on the AOT path") else {
@@ -264,12 +253,7 @@ fn spec_modules_agree_on_both_paths() {
 
 fn run(dir: &std::path::Path) {
     let engine = AotEngine::new(AotOptions::default()).expect("AOT engine");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("spec test directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "wast"))
-        .collect();
-    files.sort();
+    let files = wast_files(dir);
     let mut total = Tally::default();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable .wast");
