@@ -170,6 +170,17 @@ impl ExecutionResult {
         }
     }
 
+    /// The result of executing empty code: success with all `gas` returned.
+    fn empty_code(gas: u64) -> ExecutionResult {
+        ExecutionResult {
+            status: Status::Success,
+            output: Vec::new(),
+            gas_left: gas,
+            gas_refund: 0,
+            failure: None,
+        }
+    }
+
     /// A result for an error outside execution (for hosts).
     pub fn error(status: Status) -> ExecutionResult {
         ExecutionResult {
@@ -204,13 +215,7 @@ pub fn execute<H: Host + ?Sized>(
     code: &[u8],
 ) -> ExecutionResult {
     if code.is_empty() {
-        return ExecutionResult {
-            status: Status::Success,
-            output: Vec::new(),
-            gas_left: message.gas,
-            gas_refund: 0,
-            failure: None,
-        };
+        return ExecutionResult::empty_code(message.gas);
     }
     match Module::new(config, code) {
         Ok(module) => execute_module(config, &module, host, message, code),

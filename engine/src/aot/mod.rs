@@ -37,7 +37,7 @@ use wasmtime::{
 pub use cache::{ENGINE_VERSION, MAGIC, WASMTIME_VERSION};
 pub use instrument::InstrumentError;
 
-use crate::execution::{Env, Halt, Trap};
+use crate::execution::{Env, Halt, Trap, charge_declared_pages};
 use crate::host::{Host, Message};
 use crate::limits::{MAX_MEMORY_PAGES, WASM_PAGE_SIZE};
 use crate::module::{HostFunction, Import, Module, ModuleKind, ValueType};
@@ -553,13 +553,7 @@ impl AotEngine {
         code: &[u8],
     ) -> ExecutionResult {
         if code.is_empty() {
-            return ExecutionResult {
-                status: Status::Success,
-                output: Vec::new(),
-                gas_left: message.gas,
-                gas_refund: 0,
-                failure: None,
-            };
+            return ExecutionResult::empty_code(message.gas);
         }
         let compiled = match self.compile_contract(config, code) {
             Ok(compiled) => compiled,
@@ -576,13 +570,11 @@ impl AotEngine {
             let trap = Trap::MemoryBudgetExhausted;
             return ExecutionResult::failed(Failure::Trap(trap), trap.status());
         }
-        let page_cost = u64::from(declared).saturating_mul(config.schedule.dynamic.memory_page);
-        if message.gas < page_cost {
+        let mut gas = message.gas;
+        if let Err(trap) = charge_declared_pages(&config.schedule, declared, &mut gas) {
             host.release_memory(declared);
-            let trap = Trap::OutOfGas;
             return ExecutionResult::failed(Failure::Trap(trap), trap.status());
         }
-        let gas = message.gas - page_cost;
         let (result, pages) = self.execute_compiled(config, &compiled, host, message, code, gas);
         host.release_memory(pages.unwrap_or(declared));
         result
@@ -687,13 +679,7 @@ impl AotInstance {
             &engine.engine,
             State::new(host, &message, &[], config, limits.max_pages),
         );
-        let page_cost =
-            u64::from(limits.initial_pages).saturating_mul(config.schedule.dynamic.memory_page);
-        if *gas < page_cost {
-            *gas = 0;
-            return Err(Trap::OutOfGas);
-        }
-        *gas -= page_cost;
+        charge_declared_pages(&config.schedule, limits.initial_pages, gas)?;
         let mut imports: Vec<Extern> = Vec::new();
         for import in module.imports() {
             let ty = FuncType::new(

@@ -147,6 +147,23 @@ impl<H: Host + ?Sized> Env<'_, H> {
     }
 }
 
+/// Charges the memory pages a module declares (its initial size) at the schedule's
+/// page price, on instantiation; out of gas leaves `gas` at 0. Both execution paths
+/// charge through this.
+pub(crate) fn charge_declared_pages(
+    schedule: &crate::GasSchedule,
+    pages: u32,
+    gas: &mut u64,
+) -> Result<(), Trap> {
+    let cost = u64::from(pages).saturating_mul(schedule.dynamic.memory_page);
+    if *gas < cost {
+        *gas = 0;
+        return Err(Trap::OutOfGas);
+    }
+    *gas -= cost;
+    Ok(())
+}
+
 /// The mutable state of one instantiated module.
 pub struct Instance<'m> {
     pub(crate) module: &'m Module,
@@ -167,13 +184,7 @@ impl<'m> Instance<'m> {
             Some(limits) => (limits.initial, limits.maximum.min(MAX_MEMORY_PAGES)),
             None => (0, 0),
         };
-        let page_cost = module.schedule.dynamic.memory_page;
-        let memory_cost = u64::from(pages).saturating_mul(page_cost);
-        if *gas < memory_cost {
-            *gas = 0;
-            return Err(Trap::OutOfGas);
-        }
-        *gas -= memory_cost;
+        charge_declared_pages(&module.schedule, pages, gas)?;
         let table_size = module.table.map_or(0, |limits| limits.initial);
         let mut instance = Instance {
             module,
