@@ -49,6 +49,11 @@ parameter_types! {
         frame_system::limits::BlockWeights::simple_max(
             Weight::from_parts(2 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
         );
+    /// The heaviest extrinsic: what a call's gas may fill, as on the dev chain.
+    pub MaxExtrinsicWeight: Weight = BlockWeights::get()
+        .get(frame_support::dispatch::DispatchClass::Normal)
+        .max_extrinsic
+        .unwrap_or(Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX));
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -81,7 +86,7 @@ impl pallet_ssvm::Config for Test {
     type AddressMapping = EthereumAddressMapping;
     type ChainId = ConstU64<42>;
     type GasPrice = ConstU128<1>;
-    type MaxGasLimit = ConstU64<100_000_000>;
+    type MaxGasLimit = pallet_ssvm::gas::GasFittingIn<Test, MaxExtrinsicWeight>;
     type MaxCallDepth = ConstU32<MAX_CALL_DEPTH>;
     type MaxMemoryPages = ConstU32<MAX_MEMORY_PAGES>;
     type WeightInfo = ();

@@ -21,7 +21,7 @@ use crate::{
     Nonces, PristineCode, WeightInfo,
 };
 
-const GAS: u64 = 10_000_000;
+const GAS: u64 = 5_000_000;
 const SUPPLY: u128 = 1_000_000_000_000_000_000_000_000;
 const BALANCE_OF: u32 = 0x70a0_8231;
 const TRANSFER: u32 = 0xa905_9cbb;
