@@ -129,6 +129,21 @@ describe('dev chain (instant seal)', () => {
     assert.equal(wordValue(stored.unwrap().toU8a()), 100n);
   });
 
+  test('gas limits up to maxGasLimit are accepted and larger ones refused', async () => {
+    const max = api.consts.ssvm.maxGasLimit.toBigInt();
+    console.log(`# maxGasLimit: ${max} gas (follows the benchmarked weights)`);
+    assert.ok(GAS <= max);
+    const input = abi(BALANCE_OF, addressWord(bobAddress));
+    const full = await submit(api, api.tx.ssvm.call(token, u8aToHex(input), 0, max), alice);
+    assert.equal(full.dispatchError, null);
+    assert.equal(full.ssvm.find((e) => e.method === 'Called')?.status.type, 'Success');
+    // One more unit still weighs less than a block (the limit leaves room for the heavier
+    // base weight of `deploy`), so the pallet refuses it with an error.
+    const over = await submit(api, api.tx.ssvm.call(token, u8aToHex(input), 0, max + 1n), alice);
+    assert.equal(over.dispatchError?.name, 'GasLimitTooHigh');
+    assert.match(over.dispatchError.docs, /dry run/);
+  });
+
   test('a reverted call is included with its reason and changes nothing', async () => {
     const input = abi(TRANSFER, addressWord(aliceAddress), word(1));
     const result = await submit(api, api.tx.ssvm.call(token, u8aToHex(input), 0, GAS), charlie);

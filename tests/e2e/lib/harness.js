@@ -16,7 +16,7 @@ import { compactStripLength, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/uti
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 
 /** The gas limit the tests give executions. */
-export const GAS = 20_000_000n;
+export const GAS = 10_000_000n;
 
 function required(name) {
   const value = process.env[name];
