@@ -163,11 +163,47 @@ pub struct CallOutcome {
 impl CallOutcome {
     /// A failed call that consumed all its gas and produced nothing.
     pub fn failure() -> CallOutcome {
+        CallOutcome::failed(Status::Failure)
+    }
+
+    /// A call that ended with `status`, consumed all its gas and produced nothing.
+    pub fn failed(status: Status) -> CallOutcome {
         CallOutcome {
-            status: Status::Failure,
+            status,
             output: Vec::new(),
             gas_left: 0,
             gas_refund: 0,
+            create_address: None,
+        }
+    }
+
+    /// For a successful create: charges the code deposit
+    /// ([`crate::gas::CODE_DEPOSIT_GAS_PER_BYTE`] per byte of the output) and enforces
+    /// [`crate::limits::MAX_DEPLOYED_CODE_SIZE`] (EIP-170), returning the code to store.
+    /// When either fails the outcome becomes an out-of-gas failure and `None` is
+    /// returned; the host must then undo the create. Any other status: `None`, as is.
+    pub fn take_deployed_code(&mut self) -> Option<Vec<u8>> {
+        if self.status != Status::Success {
+            return None;
+        }
+        let deposit =
+            crate::gas::CODE_DEPOSIT_GAS_PER_BYTE.saturating_mul(self.output.len() as u64);
+        if self.output.len() > crate::limits::MAX_DEPLOYED_CODE_SIZE || self.gas_left < deposit {
+            *self = CallOutcome::failed(Status::OutOfGas);
+            return None;
+        }
+        self.gas_left -= deposit;
+        Some(core::mem::take(&mut self.output))
+    }
+}
+
+impl From<crate::ExecutionResult> for CallOutcome {
+    fn from(result: crate::ExecutionResult) -> CallOutcome {
+        CallOutcome {
+            status: result.status,
+            output: result.output,
+            gas_left: result.gas_left,
+            gas_refund: result.gas_refund,
             create_address: None,
         }
     }
@@ -333,6 +369,52 @@ pub trait Host {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn created(code_len: usize, gas_left: u64) -> CallOutcome {
+        CallOutcome {
+            status: Status::Success,
+            output: alloc::vec![0xab; code_len],
+            gas_left,
+            gas_refund: 7,
+            create_address: None,
+        }
+    }
+
+    #[test]
+    fn a_create_pays_200_gas_per_byte_of_code() {
+        let mut outcome = created(100, 20_005);
+        assert_eq!(outcome.take_deployed_code(), Some(alloc::vec![0xab; 100]));
+        assert_eq!((outcome.status, outcome.gas_left), (Status::Success, 5));
+        assert_eq!((outcome.output.len(), outcome.gas_refund), (0, 7));
+
+        let mut exact = created(100, 20_000);
+        assert!(exact.take_deployed_code().is_some());
+        assert_eq!(exact.gas_left, 0);
+    }
+
+    #[test]
+    fn a_create_that_cannot_pay_or_is_too_large_runs_out_of_gas() {
+        let mut short = created(100, 19_999);
+        assert_eq!(short.take_deployed_code(), None);
+        assert_eq!(short, CallOutcome::failed(Status::OutOfGas));
+
+        let limit = crate::limits::MAX_DEPLOYED_CODE_SIZE;
+        assert!(created(limit, u64::MAX).take_deployed_code().is_some());
+        let mut large = created(limit + 1, u64::MAX);
+        assert_eq!(large.take_deployed_code(), None);
+        assert_eq!(large, CallOutcome::failed(Status::OutOfGas));
+    }
+
+    #[test]
+    fn only_successful_creates_deploy_code() {
+        let mut reverted = CallOutcome {
+            status: Status::Revert,
+            ..created(4, 1_000)
+        };
+        let before = reverted.clone();
+        assert_eq!(reverted.take_deployed_code(), None);
+        assert_eq!(reverted, before);
+    }
 
     fn address(hex: &str) -> Address {
         let mut a = Address::ZERO;

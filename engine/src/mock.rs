@@ -13,7 +13,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::host::{Address, Bytes32, CallKind, CallOutcome, Host, Message, TxContext, U256};
-use crate::limits::MAX_DEPLOYED_CODE_SIZE;
 use crate::{Config, Status, execute, keccak256};
 
 /// An account of the mock state.
@@ -192,24 +191,9 @@ impl MockHost {
             code_address: address,
             ..message.clone()
         };
-        let result = (self.runner)(&config, self, &inner, message.input);
-        let mut outcome = CallOutcome {
-            status: result.status,
-            output: result.output,
-            gas_left: result.gas_left,
-            gas_refund: result.gas_refund,
-            create_address: None,
-        };
-        if outcome.status == Status::Success {
-            let deposit = crate::gas::CODE_DEPOSIT_GAS_PER_BYTE * outcome.output.len() as u64;
-            if outcome.output.len() > MAX_DEPLOYED_CODE_SIZE || outcome.gas_left < deposit {
-                return CallOutcome {
-                    status: Status::OutOfGas,
-                    ..CallOutcome::failure()
-                };
-            }
-            outcome.gas_left -= deposit;
-            self.accounts.entry(address).or_default().code = core::mem::take(&mut outcome.output);
+        let mut outcome = CallOutcome::from((self.runner)(&config, self, &inner, message.input));
+        if let Some(code) = outcome.take_deployed_code() {
+            self.accounts.entry(address).or_default().code = code;
             outcome.create_address = Some(address);
         }
         outcome
@@ -282,14 +266,7 @@ impl Host for MockHost {
                 .map(|a| a.code.clone())
                 .unwrap_or_default();
             let config = self.config;
-            let result = (self.runner)(&config, self, message, &code);
-            CallOutcome {
-                status: result.status,
-                output: result.output,
-                gas_left: result.gas_left,
-                gas_refund: result.gas_refund,
-                create_address: None,
-            }
+            CallOutcome::from((self.runner)(&config, self, message, &code))
         };
         if outcome.status != Status::Success {
             self.restore(snapshot);

@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use ssvm_engine::gas::CODE_DEPOSIT_GAS_PER_BYTE;
 use ssvm_engine::{
     Address, Bytes32, CallKind, CallOutcome, ExecutionResult, Host, Message, Status, TraceStep,
     TxContext, U256, keccak256,
@@ -276,20 +275,9 @@ impl World {
             ..message.clone()
         };
         let vm = self.vm.clone();
-        let result = vm.execute(self, &inner, message.input);
-        let mut outcome = outcome_of(result);
-        if outcome.status == Status::Success {
-            let deposit = CODE_DEPOSIT_GAS_PER_BYTE * outcome.output.len() as u64;
-            if outcome.output.len() > ssvm_engine::limits::MAX_DEPLOYED_CODE_SIZE
-                || outcome.gas_left < deposit
-            {
-                return CallOutcome {
-                    status: Status::OutOfGas,
-                    ..CallOutcome::failure()
-                };
-            }
-            outcome.gas_left -= deposit;
-            let code: Rc<[u8]> = std::mem::take(&mut outcome.output).into();
+        let mut outcome = CallOutcome::from(vm.execute(self, &inner, message.input));
+        if let Some(code) = outcome.take_deployed_code() {
+            let code: Rc<[u8]> = code.into();
             let old = self.accounts.get(&address).cloned();
             self.journal.push(Change::Account(address, old));
             self.account_mut(address).code = code;
@@ -310,16 +298,6 @@ impl World {
             }
         }
         self.journal.clear();
-    }
-}
-
-fn outcome_of(result: ExecutionResult) -> CallOutcome {
-    CallOutcome {
-        status: result.status,
-        output: result.output,
-        gas_left: result.gas_left,
-        gas_refund: result.gas_refund,
-        create_address: None,
     }
 }
 
@@ -394,7 +372,7 @@ impl Host for World {
                 .map(|a| a.code.clone())
                 .unwrap_or_else(|| Rc::from(&[][..]));
             let vm = self.vm.clone();
-            outcome_of(vm.execute(self, message, &code))
+            CallOutcome::from(vm.execute(self, message, &code))
         };
         if outcome.status != Status::Success {
             self.revert(snapshot);

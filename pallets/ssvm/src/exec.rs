@@ -379,13 +379,7 @@ impl<T: Config> Ext<T> {
             &message,
             &loaded.code,
         );
-        CallOutcome {
-            status: result.status,
-            output: result.output,
-            gas_left: result.gas_left,
-            gas_refund: result.gas_refund,
-            create_address: None,
-        }
+        CallOutcome::from(result)
     }
 
     fn run_call(&mut self, message: &Message<'_>) -> CallOutcome {
@@ -415,10 +409,7 @@ impl<T: Config> Ext<T> {
         let mut gas = message.gas;
         match self.load(code_hash, &mut gas) {
             Ok(loaded) => self.run(&loaded, message, gas),
-            Err(status) => CallOutcome {
-                status,
-                ..CallOutcome::failure()
-            },
+            Err(status) => CallOutcome::failed(status),
         }
     }
 
@@ -451,12 +442,7 @@ impl<T: Config> Ext<T> {
         let mut gas = message.gas;
         let loaded = match self.load_init_code(message.input, &mut gas) {
             Ok(loaded) => loaded,
-            Err(status) => {
-                return CallOutcome {
-                    status,
-                    ..CallOutcome::failure()
-                };
-            }
+            Err(status) => return CallOutcome::failed(status),
         };
         let inner = Message {
             recipient: address(&contract),
@@ -467,28 +453,17 @@ impl<T: Config> Ext<T> {
         if outcome.status != Status::Success {
             return outcome;
         }
-        let code = core::mem::take(&mut outcome.output);
-        if !code.is_empty() && !code.starts_with(b"\0asm") {
+        if !outcome.output.is_empty() && !outcome.output.starts_with(b"\0asm") {
             // Only Ewasm runs here: code that is not Wasm could never be called.
-            return CallOutcome {
-                status: Status::ContractValidationFailure,
-                ..CallOutcome::failure()
-            };
+            return CallOutcome::failed(Status::ContractValidationFailure);
         }
-        let deposit = ssvm_engine::gas::CODE_DEPOSIT_GAS_PER_BYTE.saturating_mul(code.len() as u64);
-        let Ok(code) = CodeVec::try_from(code) else {
-            return CallOutcome {
-                status: Status::OutOfGas,
-                ..CallOutcome::failure()
-            };
+        let Some(code) = outcome.take_deployed_code() else {
+            return outcome;
         };
-        if outcome.gas_left < deposit {
-            return CallOutcome {
-                status: Status::OutOfGas,
-                ..CallOutcome::failure()
-            };
-        }
-        outcome.gas_left -= deposit;
+        // MAX_CODE_LEN is the engine's deployed-code limit, which the deposit enforced.
+        let Ok(code) = CodeVec::try_from(code) else {
+            return CallOutcome::failed(Status::OutOfGas);
+        };
         let code_hash = if code.is_empty() {
             H256::zero()
         } else {
