@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use crate::contracts::{abi, address_word, word};
 use ssvm_contracts::{BIGNUM_DEMO, CALLER, CONTRACTS, COUNTER, ERC20, probes};
 use ssvm_engine::aot::{AotEngine, AotOptions};
 use ssvm_engine::mock::MockHost;
@@ -81,26 +82,6 @@ fn call(to: Address, input: &[u8], gas: u64) -> Message<'_> {
         input,
         ..Message::default()
     }
-}
-
-fn abi(selector: u32, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector.to_be_bytes().to_vec();
-    for word in words {
-        out.extend_from_slice(word);
-    }
-    out
-}
-
-fn word(value: u128) -> [u8; 32] {
-    let mut out = [0; 32];
-    out[16..].copy_from_slice(&value.to_be_bytes());
-    out
-}
-
-fn address_word(address: Address) -> [u8; 32] {
-    let mut out = [0; 32];
-    out[12..].copy_from_slice(&address.0);
-    out
 }
 
 /// The calls every scenario sends: ERC20 transfers (new and existing holders, an

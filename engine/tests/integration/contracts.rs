@@ -48,19 +48,19 @@ pub fn call(host: &mut MockHost, sender: Address, to: Address, input: &[u8]) -> 
     })
 }
 
-fn word(value: u128) -> [u8; 32] {
+pub(crate) fn word(value: u128) -> [u8; 32] {
     let mut out = [0; 32];
     out[16..].copy_from_slice(&value.to_be_bytes());
     out
 }
 
-fn address_word(address: Address) -> [u8; 32] {
+pub(crate) fn address_word(address: Address) -> [u8; 32] {
     let mut out = [0; 32];
     out[12..].copy_from_slice(&address.0);
     out
 }
 
-fn abi(selector: u32, args: &[[u8; 32]]) -> Vec<u8> {
+pub(crate) fn abi(selector: u32, args: &[[u8; 32]]) -> Vec<u8> {
     let mut out = selector.to_be_bytes().to_vec();
     for arg in args {
         out.extend_from_slice(arg);
