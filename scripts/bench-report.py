@@ -23,6 +23,19 @@ def mean(group, bench):
     return None
 
 
+def table(title, columns, rows):
+    """Prints a Markdown table: its heading, header, separator and rows."""
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print(row)
+
+
+def geomean(values):
+    return math.exp(sum(map(math.log, values)) / len(values))
+
+
 def fmt(seconds):
     if seconds is None:
         return "n/a"
@@ -31,10 +44,7 @@ def fmt(seconds):
     return f"{seconds * 1e6:.1f} µs"
 
 
-print("### Interpreter: ssvm vs wasmi 2.0 (both metered)\n")
-print("| kernel | ssvm metered | ssvm unmetered | wasmi (fuel) | wasmi / ssvm | metering overhead |")
-print("|---|---|---|---|---|---|")
-ratios, overheads = [], []
+rows, ratios, overheads = [], [], []
 for kernel in ["fib", "keccak256", "sha256", "mulmod256"]:
     metered = mean(kernel, "ssvm-metered")
     unmetered = mean(kernel, "ssvm-unmetered")
@@ -43,21 +53,22 @@ for kernel in ["fib", "keccak256", "sha256", "mulmod256"]:
         continue
     ratios.append(wasmi / metered)
     overheads.append(metered / unmetered - 1)
-    print(
+    rows.append(
         f"| {kernel} | {fmt(metered)} | {fmt(unmetered)} | {fmt(wasmi)} | "
         f"{wasmi / metered:.2f}x | {100 * (metered / unmetered - 1):+.1f}% |"
     )
 if ratios:
-    geomean = math.exp(sum(map(math.log, ratios)) / len(ratios))
-    print(f"| **geomean** | | | | **{geomean:.2f}x** | max {100 * max(overheads):+.1f}% |")
+    rows.append(f"| **geomean** | | | | **{geomean(ratios):.2f}x** | max {100 * max(overheads):+.1f}% |")
+table("Interpreter: ssvm vs wasmi 2.0 (both metered)",
+      ["kernel", "ssvm metered", "ssvm unmetered", "wasmi (fuel)", "wasmi / ssvm", "metering overhead"],
+      rows)
 
 plain = mean("montgomery-loop", "plain-wasm")
 native = mean("montgomery-loop", "bignum")
 if plain and native:
-    print("\n### bignum: the same Montgomery loop in plain Wasm and via `bignum` (interpreter)\n")
-    print("| plain Wasm | via bignum.mulmodmont256 | speed-up |")
-    print("|---|---|---|")
-    print(f"| {fmt(plain)} | {fmt(native)} | {plain / native:.1f}x |")
+    table("bignum: the same Montgomery loop in plain Wasm and via `bignum` (interpreter)",
+          ["plain Wasm", "via bignum.mulmodmont256", "speed-up"],
+          [f"| {fmt(plain)} | {fmt(native)} | {plain / native:.1f}x |"])
 
 rows = []
 for op in ["u256-div", "u256-mulmod"]:
@@ -65,10 +76,8 @@ for op in ["u256-div", "u256-mulmod"]:
     if ruint and ptypes:
         rows.append(f"| {op} (256 operations) | {fmt(ruint)} | {fmt(ptypes)} | {ptypes / ruint:.2f}x |")
 if rows:
-    print("\n### 256-bit libraries (native)\n")
-    print("| operation | ruint | primitive-types | ruint advantage |")
-    print("|---|---|---|---|")
-    print("\n".join(rows))
+    table("256-bit libraries (native)",
+          ["operation", "ruint", "primitive-types", "ruint advantage"], rows)
 
 
 def means(group):
@@ -95,13 +104,10 @@ for kernel in ["fib", "keccak256", "sha256", "mulmod256"]:
         f"{aot / raw:.2f}x | {fmt(native) if native else '-'} | "
         f"{f'{aot / native:.2f}x' if native else '-'} |")
 if rows:
-    print("\n### AOT: kernels (all metered with schedule V1 except wasmtime)\n")
-    print("| kernel | AOT | interpreter | AOT speed-up | wasmtime unmetered | AOT / wasmtime | "
-          "native Rust | AOT / native |")
-    print("|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
-    geomean = math.exp(sum(map(math.log, speedups)) / len(speedups))
-    print(f"| **geomean** | | | **{geomean:.1f}x** | | | | |")
+    rows.append(f"| **geomean** | | | **{geomean(speedups):.1f}x** | | | | |")
+    table("AOT: kernels (all metered with schedule V1 except wasmtime)",
+          ["kernel", "AOT", "interpreter", "AOT speed-up", "wasmtime unmetered", "AOT / wasmtime",
+           "native Rust", "AOT / native"], rows)
 
 compile_rows = []
 for group_name in ["aot-compile"] + sorted(p.name for p in root.glob("precompile-*")):
@@ -120,27 +126,22 @@ for group_name in ["aot-compile"] + sorted(p.name for p in root.glob("precompile
             f"| {name} | {kb:.1f} | {fmt(seconds)} | {seconds * 1e3 / kb:.2f} | "
             f"{fmt(translate) if translate else '-'} |")
 if compile_rows:
-    print("\n### AOT: compiling a contract on a cache miss\n")
-    print("| contract | KB | compile | ms per KB | interpreter translation |")
-    print("|---|---|---|---|---|")
-    print("\n".join(compile_rows))
+    table("AOT: compiling a contract on a cache miss",
+          ["contract", "KB", "compile", "ms per KB", "interpreter translation"], compile_rows)
 
 load = means("aot-load")
 if load:
-    print("\n### AOT: loading a compiled contract\n")
-    print("| contract | from disk cache | from memory cache |")
-    print("|---|---|---|")
+    rows = []
     for bench in sorted(k for k in load if k.startswith("disk/")):
         rest = bench.removeprefix("disk/")
-        print(f"| {rest.rpartition('-')[0]} | {fmt(load[bench])} | {fmt(load.get('memory/' + rest))} |")
+        rows.append(f"| {rest.rpartition('-')[0]} | {fmt(load[bench])} | {fmt(load.get('memory/' + rest))} |")
+    table("AOT: loading a compiled contract", ["contract", "from disk cache", "from memory cache"], rows)
 call = means("aot-call")
 if call:
-    print("\n### One call of the counter contract (instantiate, storage load and store, finish)\n")
-    print("| AOT | interpreter |")
-    print("|---|---|")
     # criterion stores the id "counter/aot" as the directory "counter_aot".
     pick = lambda engine: next((v for k, v in call.items() if k.endswith(engine)), None)
-    print(f"| {fmt(pick('aot'))} | {fmt(pick('interpreter'))} |")
+    table("One call of the counter contract (instantiate, storage load and store, finish)",
+          ["AOT", "interpreter"], [f"| {fmt(pick('aot'))} | {fmt(pick('interpreter'))} |"])
 
 rows = []
 for group_dir in sorted(root.glob("precompile-*")):
@@ -150,7 +151,5 @@ for group_dir in sorted(root.glob("precompile-*")):
         rows.append(f"| {group_dir.name.removeprefix('precompile-')} | {fmt(aot)} | {fmt(interp)} | "
                     f"{interp / aot:.1f}x |")
 if rows:
-    print("\n### ewasm-bench precompiles (metered with V1; AOT warm)\n")
-    print("| state test | AOT | interpreter | AOT speed-up |")
-    print("|---|---|---|---|")
-    print("\n".join(rows))
+    table("ewasm-bench precompiles (metered with V1; AOT warm)",
+          ["state test", "AOT", "interpreter", "AOT speed-up"], rows)
