@@ -8,41 +8,22 @@
 //! `cargo bench -p ssvm-engine --features aot --bench aot`; `scripts/bench-report.py`
 //! prints the tables of BENCHMARKS.md.
 
+mod kernels;
+
 use std::sync::OnceLock;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ssvm_contracts::kernels::{FIB, LOOPS};
+use kernels::WORKLOADS;
 use ssvm_contracts::{BIGNUM_DEMO, CALLER, COUNTER, ERC20};
 use ssvm_engine::aot::{AotEngine, AotInstance, AotOptions};
 use ssvm_engine::mock::MockHost;
 use ssvm_engine::{
-    Address, CallKind, Config, ExecutionResult, GasSchedule, Instance, Message, Module, Status,
+    Address, CallKind, Config, ExecutionResult, GasSchedule, Message, Module, Status,
 };
-
-/// (benchmark, module, export, argument): as in `benches/interpreter.rs`.
-const WORKLOADS: &[(&str, &[u8], &str, u64)] = &[
-    ("fib", FIB, "fib", 25),
-    ("keccak256", LOOPS, "keccak_loop", 200),
-    ("sha256", LOOPS, "sha256_loop", 500),
-    ("mulmod256", LOOPS, "mulmod_loop", 5_000),
-];
 
 fn engine() -> &'static AotEngine {
     static ENGINE: OnceLock<AotEngine> = OnceLock::new();
     ENGINE.get_or_init(|| AotEngine::new(AotOptions::default()).expect("AOT engine"))
-}
-
-fn interpreter(bytes: &[u8], export: &str) -> impl FnMut(u64) -> u64 {
-    let config = Config::plain(GasSchedule::V1);
-    let module: &'static Module = Box::leak(Box::new(Module::new(&config, bytes).unwrap()));
-    let func = module.exported_func(export).unwrap();
-    let mut host = MockHost::new(config);
-    let mut gas = u64::MAX;
-    let mut instance = Instance::instantiate(module, &mut host, &mut gas).unwrap();
-    move |arg| {
-        let mut gas = u64::MAX;
-        instance.invoke(&mut host, func, &[arg], &mut gas).unwrap()[0]
-    }
 }
 
 fn aot(bytes: &[u8], export: &'static str) -> impl FnMut(u64) -> u64 {
@@ -122,7 +103,7 @@ fn kernels(c: &mut Criterion) {
         let is_i64 = name == "fib";
         let mut group = c.benchmark_group(format!("aot-{name}"));
         group.sample_size(20);
-        let mut interpreter = interpreter(bytes, export);
+        let mut interpreter = kernels::interpreter(GasSchedule::V1, bytes, export);
         let mut aot = aot(bytes, export);
         let mut wasmtime = wasmtime_unmetered(bytes, export, is_i64);
         let native: Option<fn(u64) -> u64> = match name {

@@ -5,31 +5,11 @@
 //! `cargo bench -p ssvm-engine --bench interpreter`; `scripts/bench-report.py` turns the
 //! results into the table of BENCHMARKS.md.
 
+mod kernels;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ssvm_contracts::kernels::{FIB, LOOPS};
-use ssvm_engine::mock::MockHost;
-use ssvm_engine::{Config, GasSchedule, Instance, Module};
-
-/// (benchmark, module, export, argument)
-const WORKLOADS: &[(&str, &[u8], &str, u64)] = &[
-    ("fib", FIB, "fib", 25),
-    ("keccak256", LOOPS, "keccak_loop", 200),
-    ("sha256", LOOPS, "sha256_loop", 500),
-    ("mulmod256", LOOPS, "mulmod_loop", 5_000),
-];
-
-fn ssvm(schedule: GasSchedule, bytes: &[u8], export: &str) -> impl FnMut(u64) -> u64 {
-    let config = Config::plain(schedule);
-    let module: &'static Module = Box::leak(Box::new(Module::new(&config, bytes).unwrap()));
-    let func = module.exported_func(export).unwrap();
-    let mut host = MockHost::new(config);
-    let mut gas = u64::MAX;
-    let mut instance = Instance::instantiate(module, &mut host, &mut gas).unwrap();
-    move |arg| {
-        let mut gas = u64::MAX;
-        instance.invoke(&mut host, func, &[arg], &mut gas).unwrap()[0]
-    }
-}
+use kernels::{WORKLOADS, interpreter};
+use ssvm_engine::GasSchedule;
 
 fn wasmi_metered(bytes: &[u8], export: &str, is_i64: bool) -> Box<dyn FnMut(u64) -> u64> {
     let mut config = wasmi::Config::default();
@@ -60,8 +40,8 @@ fn interpreters(c: &mut Criterion) {
         let is_i64 = name == "fib";
         let mut group = c.benchmark_group(name);
         group.sample_size(20);
-        let mut metered = ssvm(GasSchedule::V1, bytes, export);
-        let mut unmetered = ssvm(GasSchedule::HERA_UNMETERED, bytes, export);
+        let mut metered = interpreter(GasSchedule::V1, bytes, export);
+        let mut unmetered = interpreter(GasSchedule::HERA_UNMETERED, bytes, export);
         let mut wasmi = wasmi_metered(bytes, export, is_i64);
         // All three must compute the same thing.
         let expected = wasmi(arg);
