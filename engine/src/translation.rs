@@ -25,7 +25,7 @@ use wasmparser::{BlockType, MemArg, Operator};
 use crate::gas::GasSchedule;
 use crate::gas::operators::CostClass;
 use crate::ir::{Op, Slot};
-use crate::limits::{MAX_BR_TABLE_TARGETS, MAX_FRAME_SLOTS, MAX_NESTING_DEPTH};
+use crate::limits::{MAX_FRAME_SLOTS, MAX_NESTING_DEPTH};
 use crate::module::FuncSignature;
 use crate::validation::{Limit, ValidationError};
 
@@ -167,6 +167,9 @@ pub(crate) struct FuncTranslator<'a> {
 }
 
 type Result<T> = core::result::Result<T, ValidationError>;
+
+/// The operand-stack model lacks an operand the validator guaranteed: a translator bug.
+const MODEL_UNDERFLOW: ValidationError = ValidationError::Internal("operand stack model underflow");
 
 impl<'a> FuncTranslator<'a> {
     /// Starts a function with `num_locals` locals (parameters included).
@@ -337,10 +340,16 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
-    fn pop(&mut self) -> (Operand, u32) {
-        // The validator guarantees the operand exists.
-        let operand = self.stack.pop().unwrap_or(Operand::Temp);
-        (operand, self.height())
+    fn pop(&mut self) -> Result<(Operand, u32)> {
+        // The validator guarantees the operand exists; a model without it is a
+        // translator bug, reported as an error rather than a wrong value.
+        let operand = self.stack.pop().ok_or(MODEL_UNDERFLOW)?;
+        Ok((operand, self.height()))
+    }
+
+    /// The position of the lowest of the top `n` operands.
+    fn top_base(&self, n: u32) -> Result<u32> {
+        self.height().checked_sub(n).ok_or(MODEL_UNDERFLOW)
     }
 
     /// Writes `operand` into register `dst`.
@@ -400,15 +409,17 @@ impl<'a> FuncTranslator<'a> {
 
     /// Whether the top `n` operands are already in their canonical registers.
     fn top_in_place(&self, n: u32) -> bool {
-        self.stack[(self.height() - n) as usize..]
-            .iter()
-            .all(|o| *o == Operand::Temp)
+        self.top_base(n).is_ok_and(|base| {
+            self.stack[base as usize..]
+                .iter()
+                .all(|o| *o == Operand::Temp)
+        })
     }
 
     /// Moves the top `n` operands into their canonical registers.
     fn materialize_top(&mut self, n: u32) -> Result<()> {
         let height = self.height();
-        for position in height - n..height {
+        for position in self.top_base(n)?..height {
             self.materialize(position)?;
         }
         Ok(())
@@ -458,7 +469,14 @@ impl<'a> FuncTranslator<'a> {
             ));
         }
         let (params, results) = self.block_arity(ty);
-        let height = self.height().saturating_sub(params);
+        // In dead code the operand stack is polymorphic: a block's parameters come from
+        // below the enclosing frame's base, which the model never goes under (see
+        // `become_unreachable`), so the block starts at the current height.
+        let height = if self.reachable {
+            self.top_base(params)?
+        } else {
+            self.height()
+        };
         let reachable_at_entry = self.reachable;
         self.control.push(Control {
             kind,
@@ -471,11 +489,22 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
+    /// Ends reachable code (after `unreachable`, `br`, `br_table`, `return`): the Wasm
+    /// operand stack becomes polymorphic above the innermost frame's base, so the model
+    /// drops what lies above it. Dead code is not translated and never changes the
+    /// model below that base, so the operands of the enclosing frames stay exact.
+    fn become_unreachable(&mut self) {
+        self.reachable = false;
+        if let Some(frame) = self.control.last() {
+            self.stack.truncate(frame.height as usize);
+        }
+    }
+
     /// Copies the top `arity` operands into the registers a label at `dest_height` expects.
     fn copy_to_label(&mut self, arity: u32, dest_height: u32) -> Result<()> {
-        let height = self.height();
+        let base = self.top_base(arity)?;
         for i in 0..arity {
-            let position = height - arity + i;
+            let position = base + i;
             let operand = self.stack[position as usize];
             let dst = self.temp(dest_height + i);
             self.emit_copy(dst, operand, position)?;
@@ -485,10 +514,12 @@ impl<'a> FuncTranslator<'a> {
 
     /// Whether branching to a label at `dest_height` with `arity` values needs copies.
     fn label_values_in_place(&self, arity: u32, dest_height: u32) -> bool {
-        arity == 0 || (self.height() - arity == dest_height && self.top_in_place(arity))
+        arity == 0 || (self.top_base(arity) == Ok(dest_height) && self.top_in_place(arity))
     }
 
     /// Emits the instructions of an unconditional branch to the label `depth` levels up.
+    /// The stack model is left as it was: the copies belong to this path only, and the
+    /// caller may go on translating another path (`br_if`, `br_table`) from the model.
     fn emit_branch(&mut self, depth: u32) -> Result<()> {
         let index = self.control.len() - 1 - depth as usize;
         if self.control[index].kind == ControlKind::Function {
@@ -515,14 +546,22 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Op::Return)?;
             }
             1 => {
-                let position = self.height() - 1;
+                let position = self.top_base(1)?;
                 let operand = self.stack[position as usize];
                 let src = self.register(operand, position)?;
                 self.emit(Op::ReturnReg { src })?;
             }
             n => {
-                self.materialize_top(n)?;
-                let src = self.temp(self.height() - n);
+                // Copy into the canonical registers without recording it in the model:
+                // the copies run only on this path, and the caller may continue
+                // translating another path (a not-taken `br_if`, the next `br_table`
+                // target) from the same model.
+                let base = self.top_base(n)?;
+                for position in base..self.height() {
+                    let operand = self.stack[position as usize];
+                    self.emit_copy(self.temp(position), operand, position)?;
+                }
+                let src = self.temp(base);
                 self.emit(Op::ReturnMany {
                     src,
                     count: n as u16,
@@ -579,7 +618,7 @@ impl<'a> FuncTranslator<'a> {
             O::Nop => Ok(()),
             O::Unreachable => {
                 self.emit(Op::Unreachable)?;
-                self.reachable = false;
+                self.become_unreachable();
                 Ok(())
             }
             O::Block { blockty } => {
@@ -595,7 +634,7 @@ impl<'a> FuncTranslator<'a> {
                 self.push_control(ControlKind::Loop { header }, blockty)
             }
             O::If { blockty } => {
-                let (cond, position) = self.pop();
+                let (cond, position) = self.pop()?;
                 let (params, _) = self.block_arity(blockty);
                 // Fusing replaces the comparison in place, so nothing may be emitted
                 // between it and the branch.
@@ -620,20 +659,20 @@ impl<'a> FuncTranslator<'a> {
             O::End => self.translate_end(),
             O::Br { relative_depth } => {
                 self.emit_branch(relative_depth)?;
-                self.reachable = false;
+                self.become_unreachable();
                 Ok(())
             }
             O::BrIf { relative_depth } => self.translate_br_if(relative_depth, producer),
             O::BrTable { ref targets } => self.translate_br_table(targets),
             O::Return => {
                 self.emit_return()?;
-                self.reachable = false;
+                self.become_unreachable();
                 Ok(())
             }
             O::Call { function_index } => self.translate_call(function_index),
             O::CallIndirect { type_index, .. } => self.translate_call_indirect(type_index),
             O::Drop => {
-                self.pop();
+                self.pop()?;
                 Ok(())
             }
             O::Select | O::TypedSelect { .. } => self.translate_select(),
@@ -649,7 +688,7 @@ impl<'a> FuncTranslator<'a> {
                 })
             }
             O::GlobalSet { global_index } => {
-                let (value, position) = self.pop();
+                let (value, position) = self.pop()?;
                 let src = self.register(value, position)?;
                 self.emit(Op::GlobalSet {
                     src,
@@ -816,7 +855,7 @@ impl<'a> FuncTranslator<'a> {
                 })
             }
             O::MemoryGrow { .. } => {
-                let (delta, position) = self.pop();
+                let (delta, position) = self.pop()?;
                 let delta = self.register(delta, position)?;
                 self.push(Operand::Temp)?;
                 self.emit_result(Op::MemoryGrow {
@@ -841,7 +880,7 @@ impl<'a> FuncTranslator<'a> {
                 // i32 values are kept zero-extended in their 64-bit registers (every
                 // producer writes them so, and host values are masked on entry), so
                 // the register already holds the i64 value.
-                let (value, _) = self.pop();
+                let (value, _) = self.pop()?;
                 self.push(match value {
                     Operand::I32(constant) => Operand::I64(i64::from(constant as u32)),
                     other => other,
@@ -1041,7 +1080,7 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn translate_br_if(&mut self, depth: u32, producer: Option<usize>) -> Result<()> {
-        let (cond, position) = self.pop();
+        let (cond, position) = self.pop()?;
         let index = self.control.len() - 1 - depth as usize;
         let is_return = self.control[index].kind == ControlKind::Function;
         let arity = self.control[index].branch_arity();
@@ -1068,13 +1107,7 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
-        let (index, position) = self.pop();
-        if targets.len() > MAX_BR_TABLE_TARGETS {
-            return Err(ValidationError::limit(
-                Limit::BrTableTargets,
-                u64::from(targets.len()),
-            ));
-        }
+        let (index, position) = self.pop()?;
         let mut depths = Vec::with_capacity(targets.len() as usize + 1);
         for target in targets.targets() {
             depths.push(target.map_err(ValidationError::from_wasmparser)?);
@@ -1083,7 +1116,7 @@ impl<'a> FuncTranslator<'a> {
         if let Operand::I32(value) = index {
             let chosen = depths[(value as u32 as usize).min(depths.len() - 1)];
             self.emit_branch(chosen)?;
-            self.reachable = false;
+            self.become_unreachable();
             return Ok(());
         }
         let index = self.register(index, position)?;
@@ -1113,7 +1146,7 @@ impl<'a> FuncTranslator<'a> {
                 self.emit_branch(depth)?;
             }
         }
-        self.reachable = false;
+        self.become_unreachable();
         Ok(())
     }
 
@@ -1121,7 +1154,7 @@ impl<'a> FuncTranslator<'a> {
         let sig = self.env.func_signature(function_index);
         let (params, results) = (sig.params.len() as u32, sig.results.len() as u32);
         self.materialize_top(params)?;
-        let base_position = self.height() - params;
+        let base_position = self.top_base(params)?;
         let base = self.temp(base_position);
         let op = if function_index < self.env.num_imports {
             Op::CallHost {
@@ -1146,12 +1179,12 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn translate_call_indirect(&mut self, type_index: u32) -> Result<()> {
-        let (index, index_position) = self.pop();
+        let (index, index_position) = self.pop()?;
         let index = self.register(index, index_position)?;
         let sig = &self.env.types[type_index as usize];
         let (params, results) = (sig.params.len() as u32, sig.results.len() as u32);
         self.materialize_top(params)?;
-        let base_position = self.height() - params;
+        let base_position = self.top_base(params)?;
         let base = self.temp(base_position);
         self.emit(Op::CallIndirect {
             type_id: self.env.canonical_type_ids[type_index as usize],
@@ -1167,9 +1200,9 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn translate_select(&mut self) -> Result<()> {
-        let (cond, cond_position) = self.pop();
-        let (if_false, false_position) = self.pop();
-        let (if_true, true_position) = self.pop();
+        let (cond, cond_position) = self.pop()?;
+        let (if_false, false_position) = self.pop()?;
+        let (if_true, true_position) = self.pop()?;
         let cond = self.register(cond, cond_position)?;
         let if_false = self.register(if_false, false_position)?;
         let if_true = self.register(if_true, true_position)?;
@@ -1189,7 +1222,7 @@ impl<'a> FuncTranslator<'a> {
         tee: bool,
     ) -> Result<()> {
         let local = local_index as Slot;
-        let (value, position) = self.pop();
+        let (value, position) = self.pop()?;
         if value == Operand::Local(local) {
             // `local.get x; local.set x` (or tee): nothing changes.
             if tee {
@@ -1223,7 +1256,7 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn load(&mut self, memarg: MemArg, make: impl Fn(Slot, Slot, u32) -> Op) -> Result<()> {
-        let (addr, position) = self.pop();
+        let (addr, position) = self.pop()?;
         let offset = memory_offset(memarg)?;
         let dst = self.temp(position);
         if let Some((at, base, index)) = self.produced_sum(addr, position) {
@@ -1280,8 +1313,8 @@ impl<'a> FuncTranslator<'a> {
         make: impl Fn(Slot, Slot, u32) -> Op,
         make_imm: impl FnOnce(Slot, i32, u32) -> Op,
     ) -> Result<()> {
-        let (value, value_position) = self.pop();
-        let (addr, addr_position) = self.pop();
+        let (value, value_position) = self.pop()?;
+        let (addr, addr_position) = self.pop()?;
         let offset = memory_offset(memarg)?;
         let value_slot = match value {
             Operand::Local(slot) => Some(slot),
@@ -1331,16 +1364,16 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> Result<()> {
-        let (src, position) = self.pop();
+        let (src, position) = self.pop()?;
         let src = self.register(src, position)?;
         self.push(Operand::Temp)?;
         self.emit_result(make(self.temp(position), src))
     }
 
     fn ternary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> Result<()> {
-        let (c, c_position) = self.pop();
-        let (b, b_position) = self.pop();
-        let (a, a_position) = self.pop();
+        let (c, c_position) = self.pop()?;
+        let (b, b_position) = self.pop()?;
+        let (a, a_position) = self.pop()?;
         let a = self.register(a, a_position)?;
         let b = self.register(b, b_position)?;
         let c = self.register(c, c_position)?;
@@ -1349,8 +1382,8 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn binary(&mut self, op: BinaryOp, width: Width) -> Result<()> {
-        let (rhs, rhs_position) = self.pop();
-        let (lhs, lhs_position) = self.pop();
+        let (rhs, rhs_position) = self.pop()?;
+        let (lhs, lhs_position) = self.pop()?;
         let dst = self.temp(lhs_position);
         if let Some((at, fused)) =
             self.fuse_binary(op, width, (lhs, lhs_position), (rhs, rhs_position), dst)

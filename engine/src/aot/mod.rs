@@ -391,7 +391,7 @@ pub struct AotEngine {
 impl AotEngine {
     /// An engine with `options`.
     pub fn new(options: AotOptions) -> Result<AotEngine, AotError> {
-        let fail = |error: wasmtime::Error| AotError::Compile(alloc::format!("{error}"));
+        let fail = |error: wasmtime::Error| AotError::Compile(alloc::format!("{error:#}"));
         let mut config = wasmtime::Config::new();
         config
             .cranelift_opt_level(OptLevel::Speed)
@@ -495,7 +495,7 @@ impl AotEngine {
         let (artifact, limits) = self.compile_uncached(config, code)?;
         // SAFETY: `artifact` was just produced by this engine's `precompile_module`.
         let wasm = unsafe { wasmtime::Module::deserialize(&self.engine, &artifact) }
-            .map_err(|error| AotError::Compile(alloc::format!("{error}")))?;
+            .map_err(|error| AotError::Compile(alloc::format!("{error:#}")))?;
         self.contracts.write_file(&key, limits, &artifact);
         let compiled = Arc::new(Compiled { wasm, limits });
         self.contracts.insert(key, compiled.clone());
@@ -518,11 +518,11 @@ impl AotEngine {
             return Err(AotError::Validation(ValidationError::MissingMain));
         }
         let instrumented = instrument::instrument(&module, code)
-            .map_err(|error| AotError::Compile(alloc::format!("{error}")))?;
+            .map_err(|error| AotError::Compile(alloc::format!("{error:#}")))?;
         let artifact = self
             .engine
             .precompile_module(&instrumented)
-            .map_err(|error| AotError::Compile(alloc::format!("{error}")))?;
+            .map_err(|error| AotError::Compile(alloc::format!("{error:#}")))?;
         Ok((artifact, limits_of(&module)))
     }
 
@@ -794,6 +794,14 @@ impl AotInstance {
         self.store.data().memory.map_or(0, |memory| {
             memory.size(&self.store) as usize * WASM_PAGE_SIZE as usize
         })
+    }
+
+    /// The linear memory's bytes (empty without a memory).
+    pub fn memory(&self) -> &[u8] {
+        self.store
+            .data()
+            .memory
+            .map_or(&[], |memory| memory.data(&self.store))
     }
 }
 

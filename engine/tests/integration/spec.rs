@@ -564,14 +564,15 @@ pub(crate) fn wast_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-#[test]
-fn wasm_spec_tests() {
-    let Some(shared) = crate::shared::shared_dir("WebAssembly spec tests") else {
-        return;
-    };
-    let files = wast_files(&shared.join("wasm-spec-tests"));
+/// The `.wast` regression fixtures of this crate (`engine/tests/regressions/`).
+pub(crate) fn regression_files() -> Vec<std::path::PathBuf> {
+    wast_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions"))
+}
+
+/// Runs every directive of `files` on the interpreter.
+fn run_files(files: &[std::path::PathBuf]) -> Report {
     let mut total = Report::default();
-    for path in &files {
+    for path in files {
         let text = std::fs::read_to_string(path).expect("readable .wast");
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let mut lexer = wast::lexer::Lexer::new(&text);
@@ -617,6 +618,16 @@ fn wasm_spec_tests() {
         }
         total.failures.extend(report.failures);
     }
+    total
+}
+
+#[test]
+fn wasm_spec_tests() {
+    let Some(shared) = crate::shared::shared_dir("WebAssembly spec tests") else {
+        return;
+    };
+    let files = wast_files(&shared.join("wasm-spec-tests"));
+    let total = run_files(&files);
     let rejected: usize = total.rejected.values().sum();
     println!(
         "spec tests: {} files, {} assertions passed, {} failed; {} modules, {} rejected by the Ewasm rules ({} assertions on them not run)",
@@ -639,4 +650,24 @@ fn wasm_spec_tests() {
         total.failures.len()
     );
     assert!(total.passed > 9_000, "too few assertions ran");
+}
+
+/// Every regression fixture found by fuzzing (`tests/regressions/*.wast`) passes on the
+/// interpreter: all its modules are accepted and all its assertions hold.
+#[test]
+fn regression_fixtures() {
+    let files = regression_files();
+    assert!(!files.is_empty(), "no regression fixtures found");
+    let report = run_files(&files);
+    for failure in &report.failures {
+        println!("  FAILED {failure}");
+    }
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert!(
+        report.rejected.is_empty(),
+        "fixture modules rejected: {:?}",
+        report.rejected
+    );
+    assert_eq!(report.skipped, 0, "assertions skipped");
+    assert!(report.passed >= files.len(), "too few assertions ran");
 }

@@ -153,15 +153,8 @@ impl Differ<'_> {
             );
             return self.disagree(line, what);
         }
-        let pair = &mut self.pairs[index];
-        let memory = pair.interpreter.memory().len();
-        if memory != pair.native.memory_len() {
-            let what = format!(
-                "{}: memory {memory} bytes, aot {}",
-                invoke.name,
-                pair.native.memory_len()
-            );
-            return self.disagree(line, what);
+        if let Some(what) = self.state_difference(index) {
+            return self.disagree(line, format!("{}: {what}", invoke.name));
         }
         let used = GAS - interpreter.1;
         if used > 1 {
@@ -175,9 +168,40 @@ impl Differ<'_> {
                     invoke.name,
                     used / 2
                 );
+                return self.disagree(line, what);
+            }
+            if let Some(what) = self.state_difference(index) {
+                let what = format!("{} with {} gas: {what}", invoke.name, used / 2);
                 self.disagree(line, what);
             }
         }
+    }
+
+    /// How the memories or exported globals of pair `index` differ, if they do.
+    fn state_difference(&mut self, index: usize) -> Option<String> {
+        let pair = &mut self.pairs[index];
+        let (memory, native_memory) = (pair.interpreter.memory(), pair.native.memory());
+        if memory != native_memory {
+            let first = memory.iter().zip(native_memory).position(|(a, b)| a != b);
+            return Some(format!(
+                "memory differs ({} bytes, aot {}; first difference at {first:?})",
+                memory.len(),
+                native_memory.len()
+            ));
+        }
+        for export in pair.module.exports() {
+            if let ExportKind::Global(global) = export.kind {
+                let interpreter = pair.interpreter.global(global);
+                let native = pair.native.global(&export.name);
+                if interpreter != native {
+                    return Some(format!(
+                        "global {}: interpreter {interpreter:?}, aot {native:?}",
+                        export.name
+                    ));
+                }
+            }
+        }
+        None
     }
 
     fn get(&mut self, module: Option<wast::token::Id<'_>>, global: &str, line: usize) {
@@ -242,20 +266,35 @@ fn spec_modules_agree_on_both_paths() {
     let Some(shared) = crate::shared::shared_dir("WebAssembly spec tests on the AOT path") else {
         return;
     };
-    // Deep recursion (assert_exhaustion) needs native stack on the interpreter side.
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || run(&shared.join("wasm-spec-tests")))
-        .unwrap()
-        .join()
-        .unwrap();
+    let total = on_big_stack(move || run(&wast_files(&shared.join("wasm-spec-tests"))));
+    assert!(total.calls > 6_000, "too few calls compared");
 }
 
-fn run(dir: &std::path::Path) {
+/// The regression fixtures found by fuzzing agree on both paths, gas and memory
+/// included, with their gas-starved repetitions.
+#[test]
+fn regression_fixtures_agree_on_both_paths() {
+    let total = on_big_stack(|| run(&crate::spec::regression_files()));
+    assert_eq!(total.skipped_modules, 0);
+    assert!(total.calls > 0 && total.starved_calls > 0);
+}
+
+/// Runs `f` on a thread with room for deep recursion (assert_exhaustion needs native
+/// stack on the interpreter side).
+fn on_big_stack(f: impl FnOnce() -> Tally + Send + 'static) -> Tally {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// Runs `files` on both paths, prints the tally and fails on any disagreement.
+fn run(files: &[std::path::PathBuf]) -> Tally {
     let engine = AotEngine::new(AotOptions::default()).expect("AOT engine");
-    let files = wast_files(dir);
     let mut total = Tally::default();
-    for path in &files {
+    for path in files {
         let text = std::fs::read_to_string(path).expect("readable .wast");
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let mut lexer = wast::lexer::Lexer::new(&text);
@@ -301,5 +340,5 @@ fn run(dir: &std::path::Path) {
         println!("  DISAGREE {disagreement}");
     }
     assert!(total.disagreements.is_empty());
-    assert!(total.calls > 6_000, "too few calls compared");
+    total
 }
