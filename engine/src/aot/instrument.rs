@@ -85,7 +85,7 @@ impl std::error::Error for InstrumentError {}
 /// Returns `bytes` (which `module` was validated and translated from) with metering.
 pub(crate) fn instrument(module: &Module, bytes: &[u8]) -> Result<Vec<u8>, InstrumentError> {
     let fail = |error: &dyn core::fmt::Display| InstrumentError(alloc::format!("{error}"));
-    let bytes = without_start_section(bytes).map_err(|e| fail(&e))?;
+    let bytes = executable_sections(bytes).map_err(|e| fail(&e))?;
     let mut pass = Pass::new(module);
     let mut out = wasm_encoder::Module::new();
     pass.parse_core_module(&mut out, wasmparser::Parser::new(0), &bytes)
@@ -93,13 +93,20 @@ pub(crate) fn instrument(module: &Module, bytes: &[u8]) -> Result<Vec<u8>, Instr
     Ok(out.finish())
 }
 
-/// `bytes` without its start section (the start function is exported instead).
-fn without_start_section(bytes: &[u8]) -> Result<Vec<u8>, wasmparser::BinaryReaderError> {
+/// `bytes` without its start section (the start function is exported instead) and
+/// without custom sections.
+///
+/// Validation never looks inside a custom section, so neither may this path: the
+/// re-encoder would parse a `name` section (and fail on a malformed one) and wasmtime
+/// would read names and DWARF from others. Dropping them all makes the AOT path accept
+/// exactly the modules the interpreter accepts.
+fn executable_sections(bytes: &[u8]) -> Result<Vec<u8>, wasmparser::BinaryReaderError> {
     let mut out = wasm_encoder::Module::new();
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         let payload = payload?;
         if let Some((id, range)) = payload.as_section()
             && id != SectionId::Start as u8
+            && id != SectionId::Custom as u8
         {
             out.section(&wasm_encoder::RawSection {
                 id,
