@@ -19,6 +19,7 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
     println!("cargo:rerun-if-changed=wat");
     println!("cargo:rerun-if-changed=rust");
+    regressions(&root.join("wat/regressions"), &out);
     for dir in ["wat", "wat/fixtures", "wat/probes"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("wat directory") {
             let path = entry.expect("directory entry").path();
@@ -35,6 +36,40 @@ fn main() {
         }
     }
     build_rust(&root.join("rust"), &out);
+}
+
+/// The regression contracts (`.wat`, or `.wasm` where text cannot express the bytes),
+/// compiled into `OUT_DIR/regressions/` and listed in `OUT_DIR/regressions.rs`.
+fn regressions(dir: &Path, out: &Path) {
+    let target = out.join("regressions");
+    std::fs::create_dir_all(&target).expect("regressions output directory");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("wat/regressions directory")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "wat" || e == "wasm"))
+        .collect();
+    entries.sort();
+    let mut list = String::from("&[\n");
+    for path in entries {
+        let name = path
+            .file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        let wasm = if path.extension().is_some_and(|e| e == "wat") {
+            wat::parse_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        } else {
+            std::fs::read(&path).expect("regression module")
+        };
+        let compiled = target.join(format!("{name}.wasm"));
+        std::fs::write(&compiled, wasm).expect("write wasm");
+        list.push_str(&format!(
+            "    ({name:?}, include_bytes!({:?})),\n",
+            compiled.display().to_string()
+        ));
+    }
+    list.push(']');
+    std::fs::write(out.join("regressions.rs"), list).expect("write the regression list");
 }
 
 fn build_rust(workspace: &Path, out: &Path) {

@@ -72,6 +72,14 @@ pub const ALL: &[(&str, &[u8])] = &[
     ("probes/memory", probes::MEMORY),
 ];
 
+/// Contracts that once made the engine fail (found by fuzzing; RELIABILITY.md), from
+/// `wat/regressions/`: every test host runs them on every execution path.
+pub mod regressions {
+    /// Every regression contract, by file name. Each deploys as init code and runs as
+    /// a contract; what it must do is described in its source.
+    pub const ALL: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/regressions.rs"));
+}
+
 /// Benchmark kernels: plain modules without imports.
 pub mod kernels {
     /// `fib(n: i64) -> i64`, recursive (WAT).

@@ -124,7 +124,13 @@ impl Setup {
             input: &self.input,
             ..Message::default()
         };
-        execute(&config, &mut self.host, &message, &code)
+        // Every EEI test runs on the AOT path too, from the same state.
+        #[cfg(feature = "aot")]
+        let before = self.host.clone();
+        let result = execute(&config, &mut self.host, &message, &code);
+        #[cfg(feature = "aot")]
+        crate::aot::same_on_aot(before, &self.host, &message, &code, &result);
+        result
     }
 }
 
