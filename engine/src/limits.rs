@@ -66,8 +66,13 @@ pub const MAX_DATA_SEGMENTS: u32 = 65_536;
 /// Most element segments.
 pub const MAX_ELEMENT_SEGMENTS: u32 = 65_536;
 
-/// Most targets of one `br_table`.
-pub const MAX_BR_TABLE_TARGETS: u32 = 65_536;
+/// Most targets of one `br_table` (not counting the default), in reachable and dead
+/// code alike.
+///
+/// 2^16 - 16, the limit V8 and SpiderMonkey impose and the most wasmtime's Cranelift
+/// translation accepts (`wasmtime_cranelift::MAX_BR_TABLE_TARGETS`, checked in dead code
+/// too): the AOT path must compile every module the interpreter runs.
+pub const MAX_BR_TABLE_TARGETS: u32 = 65_520;
 
 /// Deepest Wasm-level call stack (function calls inside one contract execution).
 pub const MAX_CALL_DEPTH: usize = 1_024;

@@ -993,10 +993,16 @@ fn check_const_expr(expr: &ConstExpr<'_>) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// Checks the types operators carry (block types, typed `select`) and memory/table
-/// indices.
+/// Checks the types operators carry (block types, typed `select`), memory/table
+/// indices and the size of `br_table`, in reachable and dead code alike.
 fn check_operator_types(op: &Operator<'_>, offset: u64) -> Result<(), ValidationError> {
     match *op {
+        Operator::BrTable { ref targets } if targets.len() > MAX_BR_TABLE_TARGETS => {
+            return Err(ValidationError::limit(
+                Limit::BrTableTargets,
+                u64::from(targets.len()),
+            ));
+        }
         Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
             if let wasmparser::BlockType::Type(ty) = blockty {
                 check_value_type(ty, offset, "block type")?;

@@ -7,6 +7,8 @@ mod contracts;
 mod docs;
 mod eei;
 mod gas;
+#[cfg(feature = "aot")]
+mod limits;
 mod shared;
 mod spec;
 #[cfg(feature = "aot")]
