@@ -61,8 +61,8 @@ mod exec;
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 pub mod fixtures;
 pub mod gas;
-#[cfg(test)]
-mod mock;
+#[cfg(any(test, feature = "mock"))]
+pub mod mock;
 #[cfg(test)]
 mod tests;
 pub mod weights;

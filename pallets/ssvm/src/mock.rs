@@ -1,5 +1,10 @@
-//! A mock runtime for the pallet's tests and benchmarks: frame-system, pallet-balances
-//! (ED 1), pallet-timestamp and pallet-ssvm with the dev chain's limits.
+//! A mock runtime for the pallet's tests and benchmarks, and (feature `mock`) for the
+//! fuzz target of its calls: frame-system, pallet-balances (ED 1), pallet-timestamp
+//! and pallet-ssvm with the dev chain's limits.
+
+// FRAME's macros generate the runtime's standard types (`RuntimeCall`, `RuntimeEvent`,
+// the pallet aliases, ...) and the parameter types without documentation.
+#![allow(missing_docs)]
 
 use frame_support::derive_impl;
 use frame_support::parameter_types;
@@ -45,6 +50,7 @@ mod runtime {
 }
 
 parameter_types! {
+    /// The mock's block weights: two seconds of computation per block.
     pub BlockWeights: frame_system::limits::BlockWeights =
         frame_system::limits::BlockWeights::simple_max(
             Weight::from_parts(2 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),

@@ -232,6 +232,40 @@ fn erc20_deploys_transfers_and_logs_as_events() {
     });
 }
 
+/// The regression contracts found by fuzzing (`contracts/wat/regressions/`) deploy
+/// through `bare_deploy` (the extrinsic's and the dry run's path) and run through
+/// `bare_call`; each checks its own results and reverts or traps when they are wrong.
+/// One of them made the runtime panic while a block was built.
+#[test]
+fn regression_contracts_deploy_and_run() {
+    new_test_ext().execute_with(|| {
+        assert!(!ssvm_contracts::regressions::ALL.is_empty());
+        for (name, code) in ssvm_contracts::regressions::ALL {
+            let deployed = Ssvm::bare_deploy(ALICE, code.to_vec(), 0, GAS, None)
+                .unwrap_or_else(|error| panic!("{name}: {error:?}"));
+            assert_eq!(
+                deployed.status,
+                ExecStatus::Success,
+                "{name}: {:?}",
+                deployed.report
+            );
+            assert_eq!(
+                Ssvm::code(deployed.contract).as_deref(),
+                Some(&code[..]),
+                "{name} deploys itself"
+            );
+            let called = Ssvm::bare_call(ALICE, deployed.contract, Vec::new(), 0, GAS)
+                .unwrap_or_else(|error| panic!("{name}: {error:?}"));
+            assert_eq!(
+                called.status,
+                ExecStatus::Success,
+                "{name}: {:?}",
+                called.report
+            );
+        }
+    });
+}
+
 #[test]
 fn a_revert_keeps_state_and_pays_for_the_gas_used() {
     new_test_ext().execute_with(|| {
