@@ -2,8 +2,8 @@
 # Runs the fuzz targets of fuzz/ with cargo-fuzz (libFuzzer) on the pinned stable
 # toolchain, installing cargo-fuzz if it is missing.
 #
-#   scripts/fuzz.sh smoke [SECONDS]          every target for SECONDS (default 60) each;
-#                                            CI runs this; any finding fails it
+#   scripts/fuzz.sh all [SECONDS]            every target for SECONDS (default 60) each
+#                                            with libFuzzer; any finding fails it
 #   scripts/fuzz.sh run TARGET [ARGS...]     one target until stopped, growing
 #                                            fuzz/corpus/TARGET; ARGS go to libFuzzer
 #                                            (e.g. -max_total_time=3600 -jobs=2)
@@ -43,7 +43,7 @@ common_options() {
 }
 
 case "${1:-}" in
-    smoke)
+    all)
         seconds=${2:-60}
         fuzz build
         for target in "${TARGETS[@]}"; do
@@ -51,19 +51,19 @@ case "${1:-}" in
             # New inputs go to a scratch directory; the committed corpus is only read.
             scratch=$(mktemp -d)
             mapfile -t options < <(common_options "$target")
-            echo "=== fuzz smoke: $target, ${seconds}s"
+            echo "=== fuzz: $target, ${seconds}s"
             log=$(mktemp)
             status=0
             fuzz run "$target" "$scratch" "fuzz/corpus/$target" -- \
-                "-max_total_time=$seconds" "${options[@]}" 2>&1 | tee "$log" | grep -E '^(#[0-9]+ +(DONE|INITED)|==|SUMMARY|stat::)' || true
-            status=${PIPESTATUS[0]}
+                "-max_total_time=$seconds" "${options[@]}" > "$log" 2>&1 || status=$?
+            grep -E '^(#[0-9]+ +(DONE|INITED)|==|SUMMARY|stat::)' "$log" || true
             rm -rf "$scratch"
             runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-            echo "fuzz smoke $target: ${runs:-?} executions in ${seconds}s, exit $status"
+            echo "fuzz $target: ${runs:-?} executions in ${seconds}s, exit $status"
             if [ "$status" -ne 0 ]; then
                 tail -40 "$log"
                 rm -f "$log"
-                echo "fuzz smoke $target FAILED: see fuzz/artifacts/$target/"
+                echo "fuzz $target FAILED: see fuzz/artifacts/$target/"
                 exit 1
             fi
             rm -f "$log"

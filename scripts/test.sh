@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of the project (what CI runs): formatting, all crates' unit and
 # integration tests (WebAssembly spec tests and state tests included), the no_std
-# build of the engine for wasm32, the EVMC library through dlopen, and the dev chain's
-# end-to-end tests. Sets up what is missing first.
+# build of the engine for wasm32, the EVMC library through dlopen, the fuzz targets'
+# corpora and a bounded smoke run of every target (fuzz/, RELIABILITY.md), and the dev
+# chain's end-to-end tests. Sets up what is missing first.
+#
+# SSVM_FUZZ_SMOKE_SECONDS sets the smoke run per target (default 60; 0 skips it).
 #
 # Test data: ../shared (the Ewasm state tests, the Wasm spec tests, the Ewasm
 # benchmarks) is used when present; tests that need it say so and skip otherwise.
@@ -43,7 +46,7 @@ cargo_test() {
     log=$(mktemp)
     local status=0
     cargo test "$@" 2>&1 | tee "$log" || status=$?
-    grep -E '^(test result:|spec tests|state tests:|SKIPPED)' "$log" | sed 's/^/    /' >> "$results"
+    grep -E '^(test result:|spec tests|state tests:|fuzz corpus|SKIPPED)' "$log" | sed 's/^/    /' >> "$results"
     rm -f "$log"
     return $status
 }
@@ -59,10 +62,28 @@ e2e() {
     rm -f "$log"
     return $status
 }
+# Runs every fuzz target for a bounded time (uninstrumented; see fuzz/examples/smoke.rs),
+# keeping its per-target lines.
+fuzz_smoke() {
+    local log
+    log=$(mktemp)
+    local status=0
+    cargo run -q --manifest-path fuzz/Cargo.toml --example smoke -- \
+        --seconds "${SSVM_FUZZ_SMOKE_SECONDS:-60}" 2>&1 | tee "$log" || status=$?
+    grep -E '^fuzz smoke' "$log" | sed 's/^/    /' >> "$results"
+    rm -f "$log"
+    return $status
+}
 results=$(mktemp)
 
 step "format" cargo fmt --all --check
+step "format (fuzz/)" cargo fmt --manifest-path fuzz/Cargo.toml --check
 step "workspace tests" cargo_test --workspace -- --nocapture
+step "fuzz corpora replayed (fuzz/)" \
+    cargo_test --manifest-path fuzz/Cargo.toml -- --nocapture
+if [ "${SSVM_FUZZ_SMOKE_SECONDS:-60}" != 0 ]; then
+    step "fuzz smoke run (every target, ${SSVM_FUZZ_SMOKE_SECONDS:-60}s each)" fuzz_smoke
+fi
 step "pallet benchmarks as tests" \
     cargo_test -p pallet-ssvm --features runtime-benchmarks --lib benchmarking
 step "engine no_std build for wasm32" \

@@ -2,8 +2,11 @@
 //! runs (`scripts/test.sh`), built with the ordinary test build of this package.
 //!
 //! ```sh
-//! cargo run --manifest-path fuzz/Cargo.toml --example smoke -- [--seconds N] [--seed S] [TARGET...]
+//! cargo run --manifest-path fuzz/Cargo.toml --example smoke -- [--seconds N] [--seed S] [--corpus DIR] [TARGET...]
 //! ```
+//!
+//! `--corpus DIR` takes the inputs to mutate from `DIR/<target>/` instead of the
+//! committed `fuzz/corpus/<target>/` (e.g. a corpus a libFuzzer campaign grew).
 //!
 //! For each target (all by default) it replays the committed corpus, then, for
 //! `--seconds` (default 60), runs inputs made by mutating corpus inputs (bit flips,
@@ -127,6 +130,7 @@ fn passes(run: fn(&[u8]), input: &[u8]) -> bool {
 fn main() {
     let mut seconds = 60u64;
     let mut seed = None;
+    let mut corpus_dir = None;
     let mut wanted = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -138,6 +142,7 @@ fn main() {
                     .expect("--seconds N")
             }
             "--seed" => seed = Some(args.next().and_then(|s| s.parse().ok()).expect("--seed S")),
+            "--corpus" => corpus_dir = Some(PathBuf::from(args.next().expect("--corpus DIR"))),
             name => wanted.push(name.to_string()),
         }
     }
@@ -157,7 +162,12 @@ fn main() {
         if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
             continue;
         }
-        let corpus = corpus(&root.join("corpus").join(name));
+        let corpus = corpus(
+            &corpus_dir
+                .clone()
+                .unwrap_or_else(|| root.join("corpus"))
+                .join(name),
+        );
         for (i, input) in corpus.iter().enumerate() {
             if !passes(run, input) {
                 println!("fuzz smoke {name}: corpus input #{i} fails (see the replay test)");

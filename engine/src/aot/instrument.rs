@@ -1,7 +1,8 @@
 //! The metering pass: a validated module re-encoded with the interpreter's gas and
 //! limits built in, for wasmtime to compile.
 //!
-//! The pass copies the module with wasm-encoder's re-encoder and adds:
+//! The pass copies the module with wasm-encoder's re-encoder, without its custom
+//! sections (which validation ignores, so this path must too) and adds:
 //!
 //! - three mutable globals, exported: the gas left (`i64`, compared unsigned), the
 //!   Wasm call depth and the value-stack cells in use (the interpreter's frame sizes);

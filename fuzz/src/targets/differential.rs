@@ -29,12 +29,12 @@ use crate::plain::{
 use crate::stats::note;
 use crate::targets::validate_translate::acceptance_oracle;
 
-/// Gas for the start function and for each call: enough for real work, little enough
-/// that an endless loop ends quickly.
-pub const GAS: u64 = 100_000;
+/// Gas for the start function and for each call: enough for the generated code's real
+/// work (its loops are mostly endless), little enough that an endless loop ends soon.
+pub const GAS: u64 = 30_000;
 /// wasmi's fuel: more than the gas (wasmi charges about one unit per instruction, ssvm
 /// at least one), so that ssvm is normally the first to stop.
-const FUEL: u64 = 200_000;
+const FUEL: u64 = 60_000;
 /// Most calls made on one module.
 const MAX_CALLS: usize = 24;
 

@@ -6,7 +6,8 @@
 //! included) from the input, dispatched as the runtime dispatches them.
 //!
 //! Oracles: no panic; every dispatch, failed or not, pays (`Pays::Yes`) an actual weight
-//! between the call's base weight and its declared weight; a failed dispatch and a
+//! between the call's base weight and its declared weight, and an execution exactly its
+//! base weight plus the weight of the gas it used; a failed dispatch and a
 //! dispatch whose execution did not succeed leave the state exactly as it was (balances,
 //! contracts, code, storage tries: the storage root with events cleared); total
 //! issuance never changes; gas used never exceeds the limit.
@@ -214,6 +215,9 @@ fn dispatch(step: Step) -> Option<H160> {
                 gas_used <= gas_limit,
                 "gas used {gas_used} above the limit {gas_limit}"
             );
+            // The fee rule: the base weight plus the gas used, nothing more or less.
+            let charged = base.saturating_add(pallet_ssvm::gas::gas_to_weight::<Test>(gas_used));
+            assert_eq!(actual, charged, "weight charged for {gas_used} gas");
             note(match status {
                 ExecStatus::Success => "pallet_call.succeeded",
                 ExecStatus::Revert => "pallet_call.reverted",
