@@ -198,6 +198,12 @@ fn main() {
             start.elapsed().as_secs_f64(),
             corpus.len()
         );
+        let counts: Vec<String> = ssvm_fuzz::stats::snapshot()
+            .into_iter()
+            .filter(|(event, _)| event.starts_with(name))
+            .map(|(event, count)| format!("{}={count}", &event[name.len() + 1..]))
+            .collect();
+        println!("  {name} counts: {}", counts.join(" "));
     }
     if failed {
         std::process::exit(1);

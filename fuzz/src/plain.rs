@@ -358,28 +358,44 @@ impl Wasmi {
             Err(error) => wasmi_outcome(&error),
         }
     }
+}
 
-    /// The memory exported as `name`.
-    pub fn memory(&self, name: &str) -> Option<&[u8]> {
+impl Reference for Wasmi {
+    fn name(&self) -> &'static str {
+        "wasmi"
+    }
+
+    fn memory(&mut self, name: &str) -> Option<&[u8]> {
         let memory = self.instance.get_memory(&self.store, name)?;
         Some(memory.data(&self.store))
     }
 
-    /// The global exported as `name`, as a cell.
-    pub fn global(&self, name: &str) -> Option<u64> {
+    fn global(&mut self, name: &str) -> Option<u64> {
         let global = self.instance.get_global(&self.store, name)?;
         Some(to_cell(&global.get(&self.store)))
     }
+}
 
-    /// How wasmi's memory and exported globals differ from the interpreter's in `pair`.
-    pub fn state_difference(&self, pair: &SsvmPair<'_>) -> Option<String> {
+/// A reference engine's instance: its exported memory and globals.
+pub trait Reference {
+    /// The engine's name, for messages.
+    fn name(&self) -> &'static str;
+    /// The memory exported as `name`.
+    fn memory(&mut self, name: &str) -> Option<&[u8]>;
+    /// The global exported as `name`, as a cell.
+    fn global(&mut self, name: &str) -> Option<u64>;
+
+    /// How this instance's memory and exported globals differ from the interpreter's
+    /// in `pair`.
+    fn state_difference(&mut self, pair: &SsvmPair<'_>) -> Option<String> {
+        let engine = self.name();
         for export in pair.module.exports() {
             match export.kind {
                 ExportKind::Memory => {
                     let ours = pair.interpreter.memory();
                     let theirs = self.memory(&export.name).unwrap_or(&[]);
                     if ours != theirs {
-                        return Some(format!("wasmi: {}", memory_difference(ours, theirs)));
+                        return Some(format!("{engine}: {}", memory_difference(ours, theirs)));
                     }
                 }
                 ExportKind::Global(index) => {
@@ -387,7 +403,7 @@ impl Wasmi {
                     let theirs = self.global(&export.name);
                     if ours != theirs {
                         return Some(format!(
-                            "global {}: interpreter {ours:?}, wasmi {theirs:?}",
+                            "global {}: interpreter {ours:?}, {engine} {theirs:?}",
                             export.name
                         ));
                     }
@@ -529,36 +545,19 @@ impl Wasmtime {
     }
 }
 
-impl Wasmtime {
-    /// How wasmtime's memory and exported globals differ from the interpreter's.
-    pub fn state_difference(&mut self, pair: &SsvmPair<'_>) -> Option<String> {
-        for export in pair.module.exports() {
-            match export.kind {
-                ExportKind::Memory => {
-                    let ours = pair.interpreter.memory();
-                    let memory = self.instance.get_memory(&mut self.store, &export.name);
-                    let theirs = memory.map_or(&[][..], |memory| memory.data(&self.store));
-                    if ours != theirs {
-                        return Some(format!("wasmtime: {}", memory_difference(ours, theirs)));
-                    }
-                }
-                ExportKind::Global(index) => {
-                    let ours = pair.interpreter.global(index);
-                    let theirs = self
-                        .instance
-                        .get_global(&mut self.store, &export.name)
-                        .map(|global| wasmtime_cell(&global.get(&mut self.store)));
-                    if ours != theirs {
-                        return Some(format!(
-                            "global {}: interpreter {ours:?}, wasmtime {theirs:?}",
-                            export.name
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
+impl Reference for Wasmtime {
+    fn name(&self) -> &'static str {
+        "wasmtime"
+    }
+
+    fn memory(&mut self, name: &str) -> Option<&[u8]> {
+        let memory = self.instance.get_memory(&mut self.store, name)?;
+        Some(memory.data(&self.store))
+    }
+
+    fn global(&mut self, name: &str) -> Option<u64> {
+        let global = self.instance.get_global(&mut self.store, name)?;
+        Some(wasmtime_cell(&global.get(&mut self.store)))
     }
 }
 

@@ -169,27 +169,56 @@ impl Drop for EvmcLibrary {
 
 impl Vm for EvmcLibrary {
     fn execute(&self, world: &mut World, message: &Message<'_>, code: &[u8]) -> ExecutionResult {
-        let evmc_message = to_message(message);
-        let context: *mut World = world;
-        // SAFETY: the host interface's callbacks expect a `World` context, which stays
-        // alive and is used only through the VM's callbacks during the call.
-        let result = unsafe {
-            self.execute_raw(
-                &HOST_INTERFACE,
-                context.cast::<evmc_host_context>(),
-                &evmc_message,
-                code,
-            )
-        };
-        // SAFETY: the VM returned the result for us to release.
-        let (status, output, gas_left, gas_refund, _) = unsafe { take_result(result) };
-        ExecutionResult {
-            status,
-            output,
-            gas_left,
-            gas_refund,
-            failure: None,
-        }
+        // SAFETY: `vm` is the live instance the library created; the result is taken
+        // once.
+        unsafe { result_of(execute_on_world(self.vm, world, &to_message(message), code)) }
+    }
+}
+
+/// Runs `code` for `message` on the EVMC VM `vm` with [`HOST_INTERFACE`] over `world`
+/// (the host of the VM's callbacks and nested calls), with Byzantium rules; returns the
+/// raw result, to be released with [`result_of`] or [`take_result`].
+///
+/// # Safety
+/// `vm` must be a live VM of an ABI-12 library, and `message`'s input pointer readable
+/// for its size.
+pub unsafe fn execute_on_world(
+    vm: *mut evmc_vm,
+    world: &mut World,
+    message: &evmc_message,
+    code: &[u8],
+) -> evmc_result {
+    let context: *mut World = world;
+    // SAFETY: per this function's contract; the host interface's callbacks expect a
+    // `World` context, which stays alive and is used only through the VM's callbacks
+    // during the call.
+    unsafe {
+        let execute = (*vm).execute.expect("execute is mandatory");
+        execute(
+            vm,
+            &HOST_INTERFACE,
+            context.cast::<evmc_host_context>(),
+            evmc_revision::EVMC_BYZANTIUM,
+            message,
+            code.as_ptr(),
+            code.len(),
+        )
+    }
+}
+
+/// The engine's view of a raw result, which is released.
+///
+/// # Safety
+/// `result` must come from a VM's `execute` and not have been released.
+pub unsafe fn result_of(result: evmc_result) -> ExecutionResult {
+    // SAFETY: per this function's contract.
+    let (status, output, gas_left, gas_refund, _) = unsafe { take_result(result) };
+    ExecutionResult {
+        status,
+        output,
+        gas_left,
+        gas_refund,
+        failure: None,
     }
 }
 

@@ -24,7 +24,8 @@ use ssvm_engine::{Config, ExportKind, GasSchedule, Module, Trap, ValueType};
 
 use crate::generate;
 use crate::plain::{
-    ImportHost, RefOutcome, SsvmOutcome, SsvmPair, Wasmi, Wasmtime, instantiate_both, is_resource,
+    ImportHost, RefOutcome, Reference, SsvmOutcome, SsvmPair, Wasmi, Wasmtime, instantiate_both,
+    is_resource,
 };
 use crate::stats::note;
 use crate::targets::validate_translate::acceptance_oracle;
@@ -169,7 +170,7 @@ fn first_pass(config: &Config, module: &Module, bytes: &[u8], calls: &[Call]) ->
             None
         }
     };
-    if let Some(reference) = &wasmi
+    if let Some(reference) = &mut wasmi
         && let Some(difference) = reference.state_difference(&pair)
     {
         settle_state(module, bytes, &[], &pair, "instantiation", &difference);

@@ -26,7 +26,7 @@ use ssvm_engine::{
 };
 use ssvm_evmc::ffi::*;
 use ssvm_evmc::host::{take_result, to_message};
-use ssvm_tests::evmc_host::HOST_INTERFACE;
+use ssvm_tests::evmc_host::{execute_on_world, result_of};
 use ssvm_tests::world::{Account, InProcess, Vm, World};
 
 use crate::generate;
@@ -57,26 +57,6 @@ impl EvmcVm {
             "{name:?}={value:?}"
         );
     }
-
-    /// `execute` with a raw message; returns the raw result (released by the caller).
-    fn execute(&self, world: &mut World, message: &evmc_message, code: &[u8]) -> evmc_result {
-        let context: *mut World = world;
-        // SAFETY: a live VM; the host interface expects a `World` context, which stays
-        // valid and is only used through the callbacks during the call; `message` and
-        // `code` are readable for the call.
-        unsafe {
-            let execute = (*self.0).execute.expect("execute");
-            execute(
-                self.0,
-                &HOST_INTERFACE,
-                context.cast::<evmc_host_context>(),
-                evmc_revision::EVMC_BYZANTIUM,
-                message,
-                code.as_ptr(),
-                code.len(),
-            )
-        }
-    }
 }
 
 thread_local! {
@@ -89,16 +69,8 @@ struct Library(*mut evmc_vm);
 
 impl Vm for Library {
     fn execute(&self, world: &mut World, message: &Message<'_>, code: &[u8]) -> ExecutionResult {
-        let result = EvmcVm(self.0).execute(world, &to_message(message), code);
-        // SAFETY: the result comes from `execute` and is released once here.
-        let (status, output, gas_left, gas_refund, _) = unsafe { take_result(result) };
-        ExecutionResult {
-            status,
-            output,
-            gas_left,
-            gas_refund,
-            failure: None,
-        }
+        // SAFETY: a live VM of the library; the result is taken once.
+        unsafe { result_of(execute_on_world(self.0, world, &to_message(message), code)) }
     }
 }
 
@@ -268,7 +240,8 @@ fn check(
     raw.gas = gas;
     let library: Rc<dyn Vm> = Rc::new(Library(raw_vm));
     let mut world_evmc = world(code, library);
-    let result = EvmcVm(raw_vm).execute(&mut world_evmc, &raw, code);
+    // SAFETY: a live VM of the library; `raw`'s input is `base.input`, alive here.
+    let result = unsafe { execute_on_world(raw_vm, &mut world_evmc, &raw, code) };
     let (raw_status, raw_gas_left) = (result.status_code, result.gas_left);
     // SAFETY: the result comes from `execute` and is released once here.
     let (status, output, gas_left, gas_refund, _) = unsafe { take_result(result) };
