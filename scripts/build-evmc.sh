@@ -11,7 +11,7 @@ if [ "${1:-}" = "--debug" ]; then
     profile=debug
     flags=()
 fi
-cargo build -q -p ssvm-evmc "${flags[@]}"
+cargo build -q -p ssvm-evmc-so "${flags[@]}"
 dir="${CARGO_TARGET_DIR:-target}/$profile"
-cp "$dir/libssvm_evmc.so" "$dir/libssvm-evmc.so"
+cp "$dir/libssvm_evmc_so.so" "$dir/libssvm-evmc.so"
 echo "$dir/libssvm-evmc.so"

@@ -1,4 +1,5 @@
-//! `libssvm-evmc.so`: the ssvm engine as an EVMC VM (ABI 12, capability EWASM).
+//! The ssvm engine as an EVMC VM (ABI 12, capability EWASM); `evmc/so` links it into
+//! `libssvm-evmc.so`.
 //!
 //! Hosts load it by file name; the library exports `evmc_create_ssvm_evmc` (the name
 //! EVMC's loader derives from `libssvm-evmc.so`) and `evmc_create`. Ewasm code runs on

@@ -223,8 +223,9 @@ pub unsafe fn result_of(result: evmc_result) -> ExecutionResult {
 }
 
 /// The path of `libssvm-evmc.so` built with this test binary: `$SSVM_EVMC_LIB`, or
-/// cargo's `libssvm_evmc.so` next to the running executable, copied once to the name
-/// hosts load (cargo cannot emit the hyphen).
+/// cargo's `libssvm_evmc_so.so` (package `ssvm-evmc-so`, a dev-dependency of this crate)
+/// next to the running executable, copied once to the name hosts load (cargo cannot
+/// emit the hyphen).
 pub fn built_library() -> Result<PathBuf> {
     static PATH: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
     PATH.get_or_init(|| locate_built_library().map_err(|e| format!("{e:#}")))
@@ -240,8 +241,8 @@ fn locate_built_library() -> Result<PathBuf> {
     let mut dir = exe.parent();
     while let Some(current) = dir {
         for candidate in [
-            current.join("libssvm_evmc.so"),
-            current.join("deps/libssvm_evmc.so"),
+            current.join("libssvm_evmc_so.so"),
+            current.join("deps/libssvm_evmc_so.so"),
         ] {
             if candidate.exists() {
                 let named = current.join("libssvm-evmc.so");
@@ -255,7 +256,7 @@ fn locate_built_library() -> Result<PathBuf> {
         dir = current.parent();
     }
     bail!(
-        "libssvm_evmc.so not found near {}; build ssvm-evmc first",
+        "libssvm_evmc_so.so not found near {}; build ssvm-evmc-so first",
         exe.display()
     )
 }
