@@ -2,18 +2,27 @@
 //! plain wasmtime and prints what each returned, for minimizing a finding by hand:
 //!
 //! ```sh
-//! cargo run --manifest-path fuzz/Cargo.toml --example compare -- MODULE.wat|.wasm EXPORT [ARG...]
+//! cargo run --manifest-path fuzz/Cargo.toml --example compare -- [--gas N] MODULE.wat|.wasm EXPORT [ARG...]
 //! ```
 //!
-//! Arguments are integers (decimal or 0x hex), passed as raw cells.
+//! Arguments are integers (decimal or 0x hex), passed as raw cells. ssvm gets `N` gas
+//! (default: the `differential` target's limit) for the instantiation and for the call,
+//! wasmi and wasmtime the target's fuel, so a finding that depends on a resource stop
+//! reproduces as the target saw it.
 
 use ssvm_engine::{Config, GasSchedule, Module};
 use ssvm_fuzz::plain::{ImportHost, Wasmi, Wasmtime, instantiate_both};
+use ssvm_fuzz::targets::differential::{FUEL, GAS};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut gas = GAS;
+    if args.first().is_some_and(|a| a == "--gas") && args.len() > 1 {
+        gas = args[1].parse().expect("--gas takes an integer");
+        args.drain(..2);
+    }
     let (Some(path), Some(name)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: compare MODULE EXPORT [ARG...]");
+        eprintln!("usage: compare [--gas N] MODULE EXPORT [ARG...]");
         std::process::exit(2);
     };
     let cells: Vec<u64> = args[2..]
@@ -31,7 +40,6 @@ fn main() {
     let module = Module::new(&config, &bytes).expect("accepted by the engine");
     let func = module.exported_func(name).expect("an exported function");
     let mut host = ImportHost;
-    let gas = 1_000_000;
     let (pair, _, _) = instantiate_both(&config, &module, &bytes, &mut host, gas);
     match pair {
         Ok(mut pair) => {
@@ -41,12 +49,12 @@ fn main() {
         }
         Err(traps) => println!("instantiation trapped: {traps:?}"),
     }
-    match Wasmi::instantiate(&module, &bytes, 10 * gas) {
-        Ok(mut wasmi) => println!("wasmi:       {:?}", wasmi.call(name, &cells, 10 * gas)),
+    match Wasmi::instantiate(&module, &bytes, FUEL) {
+        Ok(mut wasmi) => println!("wasmi:       {:?}", wasmi.call(name, &cells, FUEL)),
         Err(error) => println!("wasmi:       {error:?}"),
     }
-    match Wasmtime::instantiate(&module, &bytes, 10 * gas) {
-        Ok(mut wasmtime) => println!("wasmtime:    {:?}", wasmtime.call(name, &cells, 10 * gas)),
+    match Wasmtime::instantiate(&module, &bytes, 10 * FUEL) {
+        Ok(mut wasmtime) => println!("wasmtime:    {:?}", wasmtime.call(name, &cells, 10 * FUEL)),
         Err(error) => println!("wasmtime:    {error:?}"),
     }
 }

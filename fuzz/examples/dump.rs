@@ -5,11 +5,13 @@
 //! cargo run --manifest-path fuzz/Cargo.toml --example dump -- TARGET INPUT [OUT.wasm]
 //! ```
 //!
-//! TARGET is `differential` (a plain module) or `contract` / `validate_translate` (the
+//! TARGET is `differential` (a plain module), `contract` (the code under test: generated,
+//! an example with bytes changed, or the input's bytes) or `validate_translate` (the
 //! module the input's mode selects); OUT.wasm, if given, receives the binary.
 
 use arbitrary::Unstructured;
 use ssvm_fuzz::generate;
+use ssvm_fuzz::targets::contract;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,7 +31,10 @@ fn main() {
                 _ => generate::contract_module(&mut u).map(|(_, bytes)| bytes),
             }
         }
-        "contract" => generate::contract_module(&mut u).map(|(_, bytes)| bytes),
+        // The code the target runs: generated, a changed example or the raw bytes.
+        "contract" => contract::case(&data)
+            .map(|case| case.code)
+            .ok_or(arbitrary::Error::NotEnoughData),
         other => {
             eprintln!("no module to dump for {other}");
             std::process::exit(2);

@@ -35,7 +35,7 @@ use crate::targets::validate_translate::acceptance_oracle;
 pub const GAS: u64 = 30_000;
 /// wasmi's fuel: more than the gas (wasmi charges about one unit per instruction, ssvm
 /// at least one), so that ssvm is normally the first to stop.
-const FUEL: u64 = 60_000;
+pub const FUEL: u64 = 60_000;
 /// Most calls made on one module.
 const MAX_CALLS: usize = 24;
 
@@ -128,11 +128,9 @@ fn first_pass(config: &Config, module: &Module, bytes: &[u8], calls: &[Call]) ->
     let (pair, interpreter_gas, native_gas) =
         instantiate_both(config, module, bytes, &mut host, GAS);
     let wasmi = Wasmi::instantiate(module, bytes, FUEL);
+    assert_eq!(interpreter_gas, native_gas, "gas after instantiation");
     let mut pair = match pair {
-        Ok(pair) => {
-            assert_eq!(interpreter_gas, native_gas, "gas after instantiation");
-            pair
-        }
+        Ok(pair) => pair,
         Err((interpreter, native)) => {
             assert_eq!(interpreter, native, "instantiation traps differ");
             let trap = interpreter.unwrap_or(Trap::HostTrap);
@@ -146,7 +144,7 @@ fn first_pass(config: &Config, module: &Module, bytes: &[u8], calls: &[Call]) ->
                 _ => false,
             };
             if !agrees {
-                let reference = Wasmtime::instantiate(module, bytes, 10 * FUEL).err();
+                let reference = instantiated_on_wasmtime(module, bytes);
                 settle("instantiation", &Err(trap), &wasmi.err(), reference);
             }
             note("differential.instantiation_trapped");
@@ -165,7 +163,7 @@ fn first_pass(config: &Config, module: &Module, bytes: &[u8], calls: &[Call]) ->
             None
         }
         Err(theirs) => {
-            let reference = Wasmtime::instantiate(module, bytes, 10 * FUEL).err();
+            let reference = instantiated_on_wasmtime(module, bytes);
             settle("instantiation", &Ok(Vec::new()), &Some(theirs), reference);
             None
         }
@@ -222,6 +220,14 @@ fn first_pass(config: &Config, module: &Module, bytes: &[u8], calls: &[Call]) ->
 
 /// Plain wasmtime, instantiated and given the calls `history` (which ran alike on every
 /// engine): the state a disagreement is settled from.
+/// How plain wasmtime ends an instantiation: as a call that returns nothing, or its trap.
+fn instantiated_on_wasmtime(module: &Module, bytes: &[u8]) -> Option<RefOutcome> {
+    Some(match Wasmtime::instantiate(module, bytes, 10 * FUEL) {
+        Ok(_) => RefOutcome::Returned(Vec::new()),
+        Err(outcome) => outcome,
+    })
+}
+
 fn replayed(module: &Module, bytes: &[u8], history: &[&Call]) -> Result<Wasmtime, RefOutcome> {
     let mut reference = Wasmtime::instantiate(module, bytes, 10 * FUEL)?;
     for call in history {
@@ -318,8 +324,9 @@ fn compare_with_wasmi(ours: &SsvmOutcome, theirs: &RefOutcome) -> Comparison {
     }
 }
 
-/// Instantiates again and repeats every call with less gas than it used: both paths
-/// must stop at the same point.
+/// Instantiates again and repeats the calls with less gas than they used: both paths
+/// must stop at the same point. One input in four starves the instantiation (which then
+/// ends the pass); the others instantiate with full gas and starve every call.
 fn starved_pass(
     config: &Config,
     module: &Module,
@@ -328,12 +335,18 @@ fn starved_pass(
     used: &[Option<u64>],
     u: &mut Unstructured<'_>,
 ) {
+    let starve_instantiation = u.ratio(1, 4).unwrap_or(false);
     let mut starve = |used: Option<u64>| match used {
         Some(used) if used > 0 => u.int_in_range(0..=used - 1).unwrap_or(0),
         _ => GAS,
     };
     let mut host = ImportHost;
-    let gas = starve(used.first().copied().flatten());
+    let gas = if starve_instantiation {
+        note("differential.starved_instantiations");
+        starve(used.first().copied().flatten())
+    } else {
+        GAS
+    };
     let (pair, interpreter_gas, native_gas) =
         instantiate_both(config, module, bytes, &mut host, gas);
     assert_eq!(
@@ -365,5 +378,43 @@ fn starved_pass(
             );
         }
         note("differential.starved_calls");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(wat: &str) -> (Module, Vec<u8>) {
+        let bytes = wat::parse_str(wat).expect("valid text");
+        let module = Module::new(&Config::plain(GasSchedule::V1), &bytes).expect("accepted");
+        (module, bytes)
+    }
+
+    /// A disagreement with wasmi at instantiation is settled by what wasmtime does there:
+    /// an instantiation that succeeds on wasmtime sides with ssvm's success (it was read
+    /// as "no outcome" once, a false finding).
+    #[test]
+    fn wasmtime_settles_instantiation() {
+        let (plain, bytes) = module("(module (memory 1) (func $f) (start $f))");
+        let reference = instantiated_on_wasmtime(&plain, &bytes);
+        assert!(matches!(&reference, Some(RefOutcome::Returned(cells)) if cells.is_empty()));
+        settle("instantiation", &Ok(Vec::new()), &None, reference);
+
+        let (trapping, bytes) = module("(module (func $f unreachable) (start $f))");
+        let reference = instantiated_on_wasmtime(&trapping, &bytes);
+        assert!(matches!(
+            reference,
+            Some(RefOutcome::Trapped(Trap::Unreachable))
+        ));
+        settle("instantiation", &Err(Trap::Unreachable), &None, reference);
+    }
+
+    #[test]
+    #[should_panic(expected = "instantiation: ssvm")]
+    fn wasmtime_disagreeing_with_ssvm_is_a_finding() {
+        let (trapping, bytes) = module("(module (func $f unreachable) (start $f))");
+        let reference = instantiated_on_wasmtime(&trapping, &bytes);
+        settle("instantiation", &Ok(Vec::new()), &None, reference);
     }
 }
