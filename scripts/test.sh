@@ -63,15 +63,25 @@ e2e() {
     return $status
 }
 # Runs every fuzz target for a bounded time (uninstrumented; see fuzz/examples/smoke.rs),
-# keeping its per-target lines.
+# in two processes that share the targets (one per core), with one seed, keeping the
+# per-target lines.
 fuzz_smoke() {
-    local log
-    log=$(mktemp)
-    local status=0
-    cargo run -q --manifest-path fuzz/Cargo.toml --example smoke -- \
-        --seconds "${SSVM_FUZZ_SMOKE_SECONDS:-60}" 2>&1 | tee "$log" || status=$?
-    grep -E '^fuzz smoke' "$log" | sed 's/^/    /' >> "$results"
-    rm -f "$log"
+    cargo build -q --manifest-path fuzz/Cargo.toml --example smoke || return 1
+    local seed first second status=0
+    seed=$(date +%s%N)
+    first=$(mktemp)
+    second=$(mktemp)
+    smoke() {
+        "$CARGO_TARGET_DIR/debug/examples/smoke" --seconds "${SSVM_FUZZ_SMOKE_SECONDS:-60}" \
+            --seed "$seed" --shard "$1" > "$2" 2>&1
+    }
+    smoke 0/2 "$first" &
+    local pid=$!
+    smoke 1/2 "$second" || status=$?
+    wait "$pid" || status=$?
+    cat "$first" "$second"
+    grep -hE '^fuzz smoke' "$first" "$second" | sed 's/^/    /' >> "$results"
+    rm -f "$first" "$second"
     return $status
 }
 results=$(mktemp)
@@ -88,7 +98,12 @@ step "pallet benchmarks as tests" \
     cargo_test -p pallet-ssvm --features runtime-benchmarks --lib benchmarking
 step "engine no_std build for wasm32" \
     cargo build -p ssvm-engine --target wasm32-unknown-unknown --no-default-features
-step "dev node build" cargo build -p ssvm-node
+# The node for the end-to-end tests, built with the features `cargo test --workspace`
+# resolved (dev-dependencies included) so that it reuses that step's artifacts. Built
+# alone (`-p ssvm-node`) its dependencies resolve other features (hash256-std-hasher
+# without `default`, which the state-test runner's keccak-hasher enables, and more) and
+# the whole Substrate stack compiles a second time: 15 minutes of a cold run.
+step "dev node build" cargo build --workspace --bins --tests
 step "contracts export" cargo run -q -p ssvm-contracts -- "$CARGO_TARGET_DIR/contracts"
 step "end-to-end tests (node + @polkadot/api)" e2e
 

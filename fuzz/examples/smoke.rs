@@ -2,8 +2,11 @@
 //! runs (`scripts/test.sh`), built with the ordinary test build of this package.
 //!
 //! ```sh
-//! cargo run --manifest-path fuzz/Cargo.toml --example smoke -- [--seconds N] [--seed S] [--corpus DIR] [TARGET...]
+//! cargo run --manifest-path fuzz/Cargo.toml --example smoke -- [--seconds N] [--seed S] [--corpus DIR] [--shard I/N] [TARGET...]
 //! ```
+//!
+//! `--shard I/N` runs the targets whose position in `targets::ALL` is I modulo N, so
+//! that N processes share the targets (CI runs two, one per core).
 //!
 //! `--corpus DIR` takes the inputs to mutate from `DIR/<target>/` instead of the
 //! committed `fuzz/corpus/<target>/` (e.g. a corpus a libFuzzer campaign grew).
@@ -132,6 +135,7 @@ fn main() {
     let mut seed = None;
     let mut corpus_dir = None;
     let mut wanted = Vec::new();
+    let mut shard = (0usize, 1usize);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -143,6 +147,16 @@ fn main() {
             }
             "--seed" => seed = Some(args.next().and_then(|s| s.parse().ok()).expect("--seed S")),
             "--corpus" => corpus_dir = Some(PathBuf::from(args.next().expect("--corpus DIR"))),
+            "--shard" => {
+                shard = args
+                    .next()
+                    .and_then(|s| {
+                        let (index, count) = s.split_once('/')?;
+                        Some((index.parse().ok()?, count.parse().ok()?))
+                    })
+                    .filter(|&(index, count)| index < count)
+                    .expect("--shard I/N with I < N")
+            }
             name => wanted.push(name.to_string()),
         }
     }
@@ -158,8 +172,9 @@ fn main() {
     }));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut failed = false;
-    for &(name, run) in ssvm_fuzz::targets::ALL {
-        if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
+    for (position, &(name, run)) in ssvm_fuzz::targets::ALL.iter().enumerate() {
+        if !wanted.is_empty() && !wanted.iter().any(|w| w == name) || position % shard.1 != shard.0
+        {
             continue;
         }
         let corpus = corpus(
