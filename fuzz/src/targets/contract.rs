@@ -190,7 +190,7 @@ pub fn run(data: &[u8]) {
     if used > 0 {
         let starved = Message {
             // Below `used`: the fraction is less than one.
-            gas: (u128::from(used) * u128::from(starve) >> 32) as u64,
+            gas: ((u128::from(used) * u128::from(starve)) >> 32) as u64,
             ..message.clone()
         };
         compare(config, &code, &starved);
