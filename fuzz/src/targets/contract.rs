@@ -159,41 +159,39 @@ pub fn case(data: &[u8]) -> Option<Case> {
 /// Runs one input; panics on a finding.
 pub fn run(data: &[u8]) {
     note("contract.runs");
-    let Some(Case {
-        kind,
-        is_static,
-        gas,
-        value,
-        input,
-        keccak,
-        starve,
-        code,
-    }) = case(data)
-    else {
+    let Some(case) = case(data) else {
         return;
     };
     let mut config = Config::contract(GasSchedule::V1);
-    config.keccak_system_contract = keccak;
+    config.keccak_system_contract = case.keccak;
     let message = Message {
-        kind,
-        is_static,
-        gas,
+        kind: case.kind,
+        is_static: case.is_static,
+        gas: case.gas,
         recipient: CONTRACT,
         code_address: CONTRACT,
         sender: SENDER,
-        input: if kind.is_create() { &code } else { &input },
-        value: if is_static { U256::ZERO } else { value },
+        input: if case.kind.is_create() {
+            &case.code
+        } else {
+            &case.input
+        },
+        value: if case.is_static {
+            U256::ZERO
+        } else {
+            case.value
+        },
         salt: Bytes32([0x5a; 32]),
         ..Message::default()
     };
-    let used = compare(config, &code, &message);
+    let used = compare(config, &case.code, &message);
     if used > 0 {
         let starved = Message {
             // Below `used`: the fraction is less than one.
-            gas: ((u128::from(used) * u128::from(starve)) >> 32) as u64,
+            gas: ((u128::from(used) * u128::from(case.starve)) >> 32) as u64,
             ..message.clone()
         };
-        compare(config, &code, &starved);
+        compare(config, &case.code, &starved);
         note("contract.starved_runs");
     }
 }
