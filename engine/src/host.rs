@@ -231,7 +231,6 @@ pub struct TxContext {
 }
 
 /// One executed instruction, reported to a tracing host before it runs.
-#[derive(Debug)]
 pub struct TraceStep<'a> {
     /// Ethereum call depth of the executing contract.
     pub depth: u32,
@@ -239,8 +238,10 @@ pub struct TraceStep<'a> {
     pub call_depth: u32,
     /// Index of the instruction in the module's translated code.
     pub pc: u32,
-    /// The instruction (see [`crate::ir`]).
-    pub op: &'a crate::ir::Op,
+    /// The instruction's name.
+    pub op: &'static str,
+    /// The instruction with its operands, as the disassembler prints it.
+    pub instruction: &'a dyn fmt::Display,
     /// Gas left before it runs.
     pub gas_left: u64,
 }

@@ -22,1113 +22,563 @@
 //!
 //! i32 values live in the low 32 bits of a cell; producers zero-extend, consumers read
 //! the low 32 bits.
+//!
+//! # One description
+//!
+//! The instruction set is data: `for_each_op!` lists every instruction with the role
+//! of each field (register written or read, callee frame, result span, branch target,
+//! `br_table` length, immediate), and `define_isa!` generates from it the [`Op`] enum,
+//! the operand visitor [`Op::visit_operands`] (one exhaustive match, no default arm),
+//! the branch-target and result accessors and the disassembler (`Display`). `verify`
+//! checks each operand the visitor reports by its kind, so it cannot miss a field, and
+//! registers have their own type, [`Slot`], through which alone the interpreter reads
+//! and writes them. A register declared as an immediate does not compile, because
+//! immediates must be [`Immediate`] and `Slot` is not:
+//!
+//! ```compile_fail
+//! use ssvm_engine::ir::{Immediate, Slot};
+//! // What the generated visitor does with an `imm(..)` field:
+//! let _ = Immediate::widen(Slot(3));
+//! ```
+//!
+//! and an immediate cannot be read as a register, because the interpreter's register
+//! accesses take a `Slot`:
+//!
+//! ```compile_fail
+//! let offset: u32 = 16;
+//! let _ = ssvm_engine::ir::Slot::index(offset);
+//! ```
 
-/// A frame-relative register index.
-pub type Slot = u16;
+use core::fmt;
 
-/// One instruction of the internal code.
+/// A frame-relative register index: the only type the interpreter reads and writes
+/// registers through, so a field that is not declared a register in `for_each_op!`
+/// cannot be used as one.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Slot(pub u16);
+
+impl Slot {
+    /// The register's offset from the frame base.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+
+/// The types an `imm(..)` field may have: plain numbers. [`Slot`] is not one, so a
+/// register declared as an immediate does not compile.
+pub trait Immediate: Copy + Default {
+    /// The value, for the disassembler.
+    fn widen(self) -> i64;
+}
+
+impl Immediate for u16 {
+    fn widen(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+impl Immediate for u32 {
+    fn widen(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+impl Immediate for i32 {
+    fn widen(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+/// One field of an instruction and what it means, as [`Op::visit_operands`] reports it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Op {
-    // ---- gas, control ----
-    /// Charge the static cost of the basic block that starts here.
-    Gas {
-        amount: u32,
-    },
-    Unreachable,
-    Br {
-        target: u32,
-    },
-    BrIfNez32 {
-        cond: Slot,
-        target: u32,
-    },
-    BrIfEqz32 {
-        cond: Slot,
-        target: u32,
-    },
-    BrIfNez64 {
-        cond: Slot,
-        target: u32,
-    },
-    BrIfEqz64 {
-        cond: Slot,
-        target: u32,
-    },
-    /// Jumps to the `min(index, len)`-th of the `len + 1` [`Op::Br`] that follow.
-    BrTable {
-        index: Slot,
-        len: u32,
-    },
-    Return,
-    ReturnReg {
-        src: Slot,
-    },
-    ReturnMany {
-        src: Slot,
+pub enum Operand {
+    /// A register the instruction writes (its single result).
+    Write(Slot),
+    /// A register the instruction reads.
+    Read(Slot),
+    /// The base of a callee's frame: the callee's registers start there, so it may be
+    /// one past the caller's last register.
+    Frame(Slot),
+    /// `count` consecutive registers from `start` (the results of `ReturnMany`).
+    Span {
+        /// The first register.
+        start: Slot,
+        /// How many.
         count: u16,
     },
-    /// Calls defined function `func` with its frame at `base`; `gas_after` is the
-    /// static cost of the block that follows, charged when the callee returns.
-    Call {
-        func: u32,
-        base: Slot,
-        gas_after: u32,
-    },
-    CallIndirect {
-        type_id: u32,
-        base: Slot,
-        index: Slot,
-    },
-    /// Calls imported function `import`; `gas_after` as for [`Op::Call`].
-    CallHost {
-        import: u32,
-        base: Slot,
-        gas_after: u32,
-    },
+    /// A branch target: an absolute instruction index inside the same function.
+    Target(u32),
+    /// The number of entries of a `br_table` beyond its default: `len + 1` [`Op::Br`]
+    /// follow the instruction.
+    Table(u32),
+    /// A number: a constant, an offset, a cost, or an index into one of the module's
+    /// tables (checked where it is used).
+    Imm(i64),
+}
 
-    // ---- fused compare-and-branch: branch when the comparison holds ----
-    BrIfI32Eq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32Ne {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32LtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32LtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32GtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32GtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32LeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32LeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32GeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32GeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI32EqImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32NeImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32LtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32LtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32GtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32GtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32LeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32LeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32GeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI32GeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64Eq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64Ne {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64LtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64LtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64GtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64GtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64LeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64LeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64GeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64GeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrIfI64EqImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64NeImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64LtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64LtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64GtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64GtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64LeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64LeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64GeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrIfI64GeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
+impl fmt::Display for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Operand::Write(slot) | Operand::Read(slot) | Operand::Frame(slot) => slot.fmt(f),
+            Operand::Span { start, count } => write!(f, "{start}+{count}"),
+            Operand::Target(target) => write!(f, "@{target}"),
+            Operand::Table(len) => write!(f, "{len}"),
+            Operand::Imm(value) => write!(f, "{value}"),
+        }
+    }
+}
 
-    // ---- moves, constants, globals, select ----
-    Copy {
-        dst: Slot,
-        src: Slot,
-    },
-    ConstI32 {
-        dst: Slot,
-        value: u32,
-    },
-    ConstI64 {
-        dst: Slot,
-        lo: u32,
-        hi: u32,
-    },
-    GlobalGet {
-        dst: Slot,
-        global: u32,
-    },
-    GlobalSet {
-        src: Slot,
-        global: u32,
-    },
-    /// `dst = if cond != 0 { if_true } else { if_false }`.
-    Select {
-        dst: Slot,
-        cond: Slot,
-        if_true: Slot,
-        if_false: Slot,
-    },
+/// The instruction set, as data: every instruction with its fields and the role of
+/// each field. It calls `$generate!` with the list; `define_isa!` turns it into
+/// [`Op`], its operand visitor, its branch-target and result accessors and its
+/// disassembler, so none of them can miss a field. The roles:
+///
+/// - `write`: a register the instruction writes, its single result ([`Slot`]);
+/// - `read`: a register it reads ([`Slot`]);
+/// - `frame`: the base register of a callee's frame ([`Slot`]);
+/// - `span(count)`: the first of `count` registers, `count` being another field;
+/// - `target`: a branch target (`u32`);
+/// - `table`: the number of `br_table` entries that follow (`u32`);
+/// - `imm(T)`: a number of type `T`, which must be an [`Immediate`].
+///
+/// Adding an instruction is one line here and one arm in the interpreter (whose
+/// `match` has no wildcard and whose register accesses take only a [`Slot`]).
+macro_rules! for_each_op {
+    ($generate:ident) => {
+        $generate! {
+            // ---- gas, control ----
+            /// Charge the static cost of the basic block that starts here.
+            Gas { amount: imm(u32) },
+            Unreachable,
+            Br { target: target },
+            BrIfNez32 { cond: read, target: target },
+            BrIfEqz32 { cond: read, target: target },
+            BrIfNez64 { cond: read, target: target },
+            BrIfEqz64 { cond: read, target: target },
+            /// Jumps to the `min(index, len)`-th of the `len + 1` [`Op::Br`] that follow.
+            BrTable { index: read, len: table },
+            Return,
+            ReturnReg { src: read },
+            ReturnMany { src: span(count), count: imm(u16) },
+            /// Calls defined function `func` with its frame at `base`; `gas_after` is the
+            /// static cost of the block that follows, charged when the callee returns.
+            Call { func: imm(u32), base: frame, gas_after: imm(u32) },
+            CallIndirect { type_id: imm(u32), base: frame, index: read },
+            /// Calls imported function `import`; `gas_after` as for [`Op::Call`].
+            CallHost { import: imm(u32), base: frame, gas_after: imm(u32) },
+            // ---- fused compare-and-branch: branch when the comparison holds ----
+            BrIfI32Eq { lhs: read, rhs: read, target: target },
+            BrIfI32Ne { lhs: read, rhs: read, target: target },
+            BrIfI32LtS { lhs: read, rhs: read, target: target },
+            BrIfI32LtU { lhs: read, rhs: read, target: target },
+            BrIfI32GtS { lhs: read, rhs: read, target: target },
+            BrIfI32GtU { lhs: read, rhs: read, target: target },
+            BrIfI32LeS { lhs: read, rhs: read, target: target },
+            BrIfI32LeU { lhs: read, rhs: read, target: target },
+            BrIfI32GeS { lhs: read, rhs: read, target: target },
+            BrIfI32GeU { lhs: read, rhs: read, target: target },
+            BrIfI32EqImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32NeImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32LtSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32LtUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32GtSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32GtUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32LeSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32LeUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32GeSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI32GeUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64Eq { lhs: read, rhs: read, target: target },
+            BrIfI64Ne { lhs: read, rhs: read, target: target },
+            BrIfI64LtS { lhs: read, rhs: read, target: target },
+            BrIfI64LtU { lhs: read, rhs: read, target: target },
+            BrIfI64GtS { lhs: read, rhs: read, target: target },
+            BrIfI64GtU { lhs: read, rhs: read, target: target },
+            BrIfI64LeS { lhs: read, rhs: read, target: target },
+            BrIfI64LeU { lhs: read, rhs: read, target: target },
+            BrIfI64GeS { lhs: read, rhs: read, target: target },
+            BrIfI64GeU { lhs: read, rhs: read, target: target },
+            BrIfI64EqImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64NeImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64LtSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64LtUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64GtSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64GtUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64LeSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64LeUImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64GeSImm { lhs: read, imm: imm(i32), target: target },
+            BrIfI64GeUImm { lhs: read, imm: imm(i32), target: target },
+            // ---- moves, constants, globals, select ----
+            Copy { dst: write, src: read },
+            ConstI32 { dst: write, value: imm(u32) },
+            ConstI64 { dst: write, lo: imm(u32), hi: imm(u32) },
+            GlobalGet { dst: write, global: imm(u32) },
+            GlobalSet { src: read, global: imm(u32) },
+            /// `dst = if cond != 0 { if_true } else { if_false }`.
+            Select { dst: write, cond: read, if_true: read, if_false: read },
+            // ---- i32 arithmetic ----
+            I32Add { dst: write, lhs: read, rhs: read },
+            I32Sub { dst: write, lhs: read, rhs: read },
+            I32Mul { dst: write, lhs: read, rhs: read },
+            I32DivS { dst: write, lhs: read, rhs: read },
+            I32DivU { dst: write, lhs: read, rhs: read },
+            I32RemS { dst: write, lhs: read, rhs: read },
+            I32RemU { dst: write, lhs: read, rhs: read },
+            I32And { dst: write, lhs: read, rhs: read },
+            I32Or { dst: write, lhs: read, rhs: read },
+            I32Xor { dst: write, lhs: read, rhs: read },
+            I32Shl { dst: write, lhs: read, rhs: read },
+            I32ShrS { dst: write, lhs: read, rhs: read },
+            I32ShrU { dst: write, lhs: read, rhs: read },
+            I32Rotl { dst: write, lhs: read, rhs: read },
+            I32Rotr { dst: write, lhs: read, rhs: read },
+            I32Eq { dst: write, lhs: read, rhs: read },
+            I32Ne { dst: write, lhs: read, rhs: read },
+            I32LtS { dst: write, lhs: read, rhs: read },
+            I32LtU { dst: write, lhs: read, rhs: read },
+            I32GtS { dst: write, lhs: read, rhs: read },
+            I32GtU { dst: write, lhs: read, rhs: read },
+            I32LeS { dst: write, lhs: read, rhs: read },
+            I32LeU { dst: write, lhs: read, rhs: read },
+            I32GeS { dst: write, lhs: read, rhs: read },
+            I32GeU { dst: write, lhs: read, rhs: read },
+            I32AddImm { dst: write, lhs: read, imm: imm(i32) },
+            I32SubImm { dst: write, lhs: read, imm: imm(i32) },
+            I32MulImm { dst: write, lhs: read, imm: imm(i32) },
+            I32DivSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32DivUImm { dst: write, lhs: read, imm: imm(i32) },
+            I32RemSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32RemUImm { dst: write, lhs: read, imm: imm(i32) },
+            I32AndImm { dst: write, lhs: read, imm: imm(i32) },
+            I32OrImm { dst: write, lhs: read, imm: imm(i32) },
+            I32XorImm { dst: write, lhs: read, imm: imm(i32) },
+            I32ShlImm { dst: write, lhs: read, imm: imm(i32) },
+            I32ShrSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32ShrUImm { dst: write, lhs: read, imm: imm(i32) },
+            I32RotlImm { dst: write, lhs: read, imm: imm(i32) },
+            I32RotrImm { dst: write, lhs: read, imm: imm(i32) },
+            I32EqImm { dst: write, lhs: read, imm: imm(i32) },
+            I32NeImm { dst: write, lhs: read, imm: imm(i32) },
+            I32LtSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32LtUImm { dst: write, lhs: read, imm: imm(i32) },
+            I32GtSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32GtUImm { dst: write, lhs: read, imm: imm(i32) },
+            I32LeSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32LeUImm { dst: write, lhs: read, imm: imm(i32) },
+            I32GeSImm { dst: write, lhs: read, imm: imm(i32) },
+            I32GeUImm { dst: write, lhs: read, imm: imm(i32) },
+            // ---- i64 arithmetic (immediates are sign-extended i32) ----
+            I64Add { dst: write, lhs: read, rhs: read },
+            I64Sub { dst: write, lhs: read, rhs: read },
+            I64Mul { dst: write, lhs: read, rhs: read },
+            I64DivS { dst: write, lhs: read, rhs: read },
+            I64DivU { dst: write, lhs: read, rhs: read },
+            I64RemS { dst: write, lhs: read, rhs: read },
+            I64RemU { dst: write, lhs: read, rhs: read },
+            I64And { dst: write, lhs: read, rhs: read },
+            I64Or { dst: write, lhs: read, rhs: read },
+            I64Xor { dst: write, lhs: read, rhs: read },
+            I64Shl { dst: write, lhs: read, rhs: read },
+            I64ShrS { dst: write, lhs: read, rhs: read },
+            I64ShrU { dst: write, lhs: read, rhs: read },
+            I64Rotl { dst: write, lhs: read, rhs: read },
+            I64Rotr { dst: write, lhs: read, rhs: read },
+            I64Eq { dst: write, lhs: read, rhs: read },
+            I64Ne { dst: write, lhs: read, rhs: read },
+            I64LtS { dst: write, lhs: read, rhs: read },
+            I64LtU { dst: write, lhs: read, rhs: read },
+            I64GtS { dst: write, lhs: read, rhs: read },
+            I64GtU { dst: write, lhs: read, rhs: read },
+            I64LeS { dst: write, lhs: read, rhs: read },
+            I64LeU { dst: write, lhs: read, rhs: read },
+            I64GeS { dst: write, lhs: read, rhs: read },
+            I64GeU { dst: write, lhs: read, rhs: read },
+            I64AddImm { dst: write, lhs: read, imm: imm(i32) },
+            I64SubImm { dst: write, lhs: read, imm: imm(i32) },
+            I64MulImm { dst: write, lhs: read, imm: imm(i32) },
+            I64DivSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64DivUImm { dst: write, lhs: read, imm: imm(i32) },
+            I64RemSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64RemUImm { dst: write, lhs: read, imm: imm(i32) },
+            I64AndImm { dst: write, lhs: read, imm: imm(i32) },
+            I64OrImm { dst: write, lhs: read, imm: imm(i32) },
+            I64XorImm { dst: write, lhs: read, imm: imm(i32) },
+            I64ShlImm { dst: write, lhs: read, imm: imm(i32) },
+            I64ShrSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64ShrUImm { dst: write, lhs: read, imm: imm(i32) },
+            I64RotlImm { dst: write, lhs: read, imm: imm(i32) },
+            I64RotrImm { dst: write, lhs: read, imm: imm(i32) },
+            I64EqImm { dst: write, lhs: read, imm: imm(i32) },
+            I64NeImm { dst: write, lhs: read, imm: imm(i32) },
+            I64LtSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64LtUImm { dst: write, lhs: read, imm: imm(i32) },
+            I64GtSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64GtUImm { dst: write, lhs: read, imm: imm(i32) },
+            I64LeSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64LeUImm { dst: write, lhs: read, imm: imm(i32) },
+            I64GeSImm { dst: write, lhs: read, imm: imm(i32) },
+            I64GeUImm { dst: write, lhs: read, imm: imm(i32) },
+            // ---- fused pairs (crypto kernels: keccak's chi, sha256's sigma, theta) ----
+            /// `dst = lhs & !rhs`.
+            I32AndNot { dst: write, lhs: read, rhs: read },
+            /// `dst = lhs & !rhs`.
+            I64AndNot { dst: write, lhs: read, rhs: read },
+            /// `dst = lhs ^ rotl(src, imm)`.
+            I32XorRotlImm { dst: write, lhs: read, src: read, imm: imm(i32) },
+            /// `dst = lhs ^ rotl(src, imm)`.
+            I64XorRotlImm { dst: write, lhs: read, src: read, imm: imm(i32) },
+            /// `dst = lhs & imm` with `imm` zero-extended (32-bit masks of 64-bit values).
+            I64AndImmU32 { dst: write, lhs: read, imm: imm(u32) },
+            /// Loads at `(base + index) mod 2^32 + offset`: an `i32.add` fused into its load.
+            I32LoadIdx { dst: write, base: read, index: read, offset: imm(u32) },
+            I64LoadIdx { dst: write, base: read, index: read, offset: imm(u32) },
+            I32Load8UIdx { dst: write, base: read, index: read, offset: imm(u32) },
+            /// Stores at `(base + index) mod 2^32 + offset`.
+            I32StoreIdx { base: read, index: read, value: read, offset: imm(u32) },
+            I64StoreIdx { base: read, index: read, value: read, offset: imm(u32) },
+            I32Store8Idx { base: read, index: read, value: read, offset: imm(u32) },
+            // ---- unary ----
+            I32Eqz { dst: write, src: read },
+            I64Eqz { dst: write, src: read },
+            I32Clz { dst: write, src: read },
+            I32Ctz { dst: write, src: read },
+            I32Popcnt { dst: write, src: read },
+            I64Clz { dst: write, src: read },
+            I64Ctz { dst: write, src: read },
+            I64Popcnt { dst: write, src: read },
+            I32WrapI64 { dst: write, src: read },
+            I64ExtendI32S { dst: write, src: read },
+            I32Extend8S { dst: write, src: read },
+            I32Extend16S { dst: write, src: read },
+            I64Extend8S { dst: write, src: read },
+            I64Extend16S { dst: write, src: read },
+            I64Extend32S { dst: write, src: read },
+            // ---- memory: effective address = (addr as u32) + offset, never wrapping ----
+            I32Load { dst: write, addr: read, offset: imm(u32) },
+            I64Load { dst: write, addr: read, offset: imm(u32) },
+            I32Load8S { dst: write, addr: read, offset: imm(u32) },
+            I32Load8U { dst: write, addr: read, offset: imm(u32) },
+            I32Load16S { dst: write, addr: read, offset: imm(u32) },
+            I32Load16U { dst: write, addr: read, offset: imm(u32) },
+            I64Load8S { dst: write, addr: read, offset: imm(u32) },
+            I64Load8U { dst: write, addr: read, offset: imm(u32) },
+            I64Load16S { dst: write, addr: read, offset: imm(u32) },
+            I64Load16U { dst: write, addr: read, offset: imm(u32) },
+            I64Load32S { dst: write, addr: read, offset: imm(u32) },
+            I64Load32U { dst: write, addr: read, offset: imm(u32) },
+            I32Store { addr: read, value: read, offset: imm(u32) },
+            I64Store { addr: read, value: read, offset: imm(u32) },
+            I32Store8 { addr: read, value: read, offset: imm(u32) },
+            I32Store16 { addr: read, value: read, offset: imm(u32) },
+            I64Store8 { addr: read, value: read, offset: imm(u32) },
+            I64Store16 { addr: read, value: read, offset: imm(u32) },
+            I64Store32 { addr: read, value: read, offset: imm(u32) },
+            I32StoreImm { addr: read, value: imm(i32), offset: imm(u32) },
+            I64StoreImm { addr: read, value: imm(i32), offset: imm(u32) },
+            I32Store8Imm { addr: read, value: imm(i32), offset: imm(u32) },
+            I32Store16Imm { addr: read, value: imm(i32), offset: imm(u32) },
+            I64Store8Imm { addr: read, value: imm(i32), offset: imm(u32) },
+            I64Store16Imm { addr: read, value: imm(i32), offset: imm(u32) },
+            I64Store32Imm { addr: read, value: imm(i32), offset: imm(u32) },
+            MemorySize { dst: write },
+            MemoryGrow { dst: write, delta: read },
+            MemoryCopy { dst: read, src: read, len: read },
+            MemoryFill { dst: read, value: read, len: read },
+            MemoryInit { segment: imm(u32), dst: read, src: read, len: read },
+            DataDrop { segment: imm(u32) },
+            TableCopy { dst: read, src: read, len: read },
+            TableInit { segment: imm(u32), dst: read, src: read, len: read },
+            ElemDrop { segment: imm(u32) },
+        }
+    };
+}
 
-    // ---- i32 arithmetic ----
-    I32Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Sub {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Mul {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32DivS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32DivU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32RemS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32RemU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32And {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Or {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Xor {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Shl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32ShrS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32ShrU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Rotl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Rotr {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Eq {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Ne {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32AddImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32SubImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32MulImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32DivSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32DivUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32RemSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32RemUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32AndImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32OrImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32XorImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32ShlImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32ShrSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32ShrUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32RotlImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32RotrImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32EqImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32NeImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
+/// Generates the ISA from `for_each_op!`'s description (see there for the roles).
+macro_rules! define_isa {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident $({ $($field:ident : $role:ident $(($($arg:tt)*))?),* $(,)? })?
+    ),* $(,)?) => {
+        /// One instruction of the internal code (generated from `for_each_op!`).
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Op {
+            $(
+                $(#[$attr])*
+                $name $({ $($field: isa_field_type!($role $(($($arg)*))?)),* })?,
+            )*
+        }
 
-    // ---- i64 arithmetic (immediates are sign-extended i32) ----
-    I64Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Sub {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Mul {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64DivS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64DivU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64RemS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64RemU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64And {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Or {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Xor {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Shl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64ShrS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64ShrU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Rotl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Rotr {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Eq {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Ne {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64AddImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64SubImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64MulImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64DivSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64DivUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64RemSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64RemUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64AndImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64OrImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64XorImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64ShlImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64ShrSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64ShrUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64RotlImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64RotrImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64EqImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64NeImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
+        impl Op {
+            /// The number of instructions in the ISA.
+            pub const COUNT: usize = [$(stringify!($name)),*].len();
 
-    // ---- fused pairs (crypto kernels: keccak's chi, sha256's sigma, theta) ----
-    /// `dst = lhs & !rhs`.
-    I32AndNot {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    /// `dst = lhs & !rhs`.
-    I64AndNot {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    /// `dst = lhs ^ rotl(src, imm)`.
-    I32XorRotlImm {
-        dst: Slot,
-        lhs: Slot,
-        src: Slot,
-        imm: i32,
-    },
-    /// `dst = lhs ^ rotl(src, imm)`.
-    I64XorRotlImm {
-        dst: Slot,
-        lhs: Slot,
-        src: Slot,
-        imm: i32,
-    },
+            /// The instruction's name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Op::$name { .. } => stringify!($name),)*
+                }
+            }
 
-    /// `dst = lhs & imm` with `imm` zero-extended (32-bit masks of 64-bit values).
-    I64AndImmU32 {
-        dst: Slot,
-        lhs: Slot,
-        imm: u32,
-    },
-    /// Loads at `(base + index) mod 2^32 + offset`: an `i32.add` fused into its load.
-    I32LoadIdx {
-        dst: Slot,
-        base: Slot,
-        index: Slot,
-        offset: u32,
-    },
-    I64LoadIdx {
-        dst: Slot,
-        base: Slot,
-        index: Slot,
-        offset: u32,
-    },
-    I32Load8UIdx {
-        dst: Slot,
-        base: Slot,
-        index: Slot,
-        offset: u32,
-    },
-    /// Stores at `(base + index) mod 2^32 + offset`.
-    I32StoreIdx {
-        base: Slot,
-        index: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I64StoreIdx {
-        base: Slot,
-        index: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I32Store8Idx {
-        base: Slot,
-        index: Slot,
-        value: Slot,
-        offset: u32,
-    },
+            /// Calls `visit` with the name and meaning of every field, in order.
+            pub fn visit_operands(&self, mut visit: impl FnMut(&'static str, Operand)) {
+                match *self {
+                    $(
+                        Op::$name $({ $($field),* })? => {
+                            $($(visit(
+                                stringify!($field),
+                                isa_operand!($field, $role $(($($arg)*))?),
+                            );)*)?
+                        }
+                    )*
+                }
+            }
 
-    // ---- unary ----
-    I32Eqz {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Eqz {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Clz {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Ctz {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Popcnt {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Clz {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Ctz {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Popcnt {
-        dst: Slot,
-        src: Slot,
-    },
-    I32WrapI64 {
-        dst: Slot,
-        src: Slot,
-    },
-    I64ExtendI32S {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Extend8S {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Extend16S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Extend8S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Extend16S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Extend32S {
-        dst: Slot,
-        src: Slot,
-    },
+            /// The branch target of a (possibly not yet patched) branch.
+            #[allow(unused_mut, unused_assignments)]
+            pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    $(
+                        Op::$name $({ $($field),* })? => {
+                            let mut found = None;
+                            $($(isa_select!(found, target, $field, $role);)*)?
+                            found
+                        }
+                    )*
+                }
+            }
 
-    // ---- memory: effective address = (addr as u32) + offset, never wrapping ----
-    I32Load {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I32Load8S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I32Load8U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I32Load16S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I32Load16U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load8S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load8U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load16S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load16U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load32S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I64Load32U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    I32Store {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I64Store {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I32Store8 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I32Store16 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I64Store8 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I64Store16 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I64Store32 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    I32StoreImm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    I64StoreImm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    I32Store8Imm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    I32Store16Imm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    I64Store8Imm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    I64Store16Imm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    I64Store32Imm {
-        addr: Slot,
-        value: i32,
-        offset: u32,
-    },
-    MemorySize {
-        dst: Slot,
-    },
-    MemoryGrow {
-        dst: Slot,
-        delta: Slot,
-    },
-    MemoryCopy {
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    MemoryFill {
-        dst: Slot,
-        value: Slot,
-        len: Slot,
-    },
-    MemoryInit {
-        segment: u32,
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    DataDrop {
-        segment: u32,
-    },
-    TableCopy {
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    TableInit {
-        segment: u32,
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    ElemDrop {
-        segment: u32,
-    },
+            /// The register the instruction writes its single result to, if any.
+            #[allow(unused_mut, unused_assignments)]
+            fn result_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $(
+                        Op::$name $({ $($field),* })? => {
+                            let mut found = None;
+                            $($(isa_select!(found, write, $field, $role);)*)?
+                            found
+                        }
+                    )*
+                }
+            }
+
+            /// Every instruction once, with every register set to `slot`, every
+            /// branch target and table length to `target` and every immediate to 0.
+            #[cfg(test)]
+            pub(crate) fn every(slot: Slot, target: u32) -> alloc::vec::Vec<Op> {
+                alloc::vec![$(
+                    Op::$name $({ $($field: isa_sample!(slot, target, $role)),* })?
+                ),*]
+            }
+        }
+    };
+}
+
+/// The Rust type of a field with the given role.
+macro_rules! isa_field_type {
+    (write) => {
+        Slot
+    };
+    (read) => {
+        Slot
+    };
+    (frame) => {
+        Slot
+    };
+    (span($count:ident)) => {
+        Slot
+    };
+    (target) => {
+        u32
+    };
+    (table) => {
+        u32
+    };
+    (imm($ty:ty)) => {
+        $ty
+    };
+}
+
+/// The [`Operand`] for field `$field` (bound by value) with the given role.
+macro_rules! isa_operand {
+    ($field:ident, write) => {
+        Operand::Write($field)
+    };
+    ($field:ident, read) => {
+        Operand::Read($field)
+    };
+    ($field:ident, frame) => {
+        Operand::Frame($field)
+    };
+    ($field:ident, span($count:ident)) => {
+        Operand::Span {
+            start: $field,
+            count: $count,
+        }
+    };
+    ($field:ident, target) => {
+        Operand::Target($field)
+    };
+    ($field:ident, table) => {
+        Operand::Table($field)
+    };
+    ($field:ident, imm($ty:ty)) => {
+        Operand::Imm(Immediate::widen($field))
+    };
+}
+
+/// Stores `$field` in `$found` if its role is the one wanted.
+macro_rules! isa_select {
+    ($found:ident, target, $field:ident, target) => {
+        $found = Some($field)
+    };
+    ($found:ident, write, $field:ident, write) => {
+        $found = Some($field)
+    };
+    ($found:ident, $wanted:ident, $field:ident, $role:ident) => {
+        let _ = $field;
+    };
+}
+
+/// A sample value for a field of the given role (see [`Op::every`]).
+#[cfg(test)]
+macro_rules! isa_sample {
+    ($slot:ident, $target:ident, target) => {
+        $target
+    };
+    ($slot:ident, $target:ident, table) => {
+        $target
+    };
+    ($slot:ident, $target:ident, imm) => {
+        Default::default()
+    };
+    ($slot:ident, $target:ident, $register:ident) => {
+        $slot
+    };
+}
+
+for_each_op!(define_isa);
+
+/// The disassembler: the instruction's name and every field as `name=value`
+/// (registers `r<n>`, branch targets `@<index>`).
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())?;
+        let mut result = Ok(());
+        self.visit_operands(|field, operand| {
+            if result.is_ok() {
+                result = write!(f, " {field}={operand}");
+            }
+        });
+        result
+    }
 }
 
 impl Op {
@@ -1136,526 +586,17 @@ impl Op {
     /// one register result and no other effect on registers.
     pub(crate) fn result_slot(&self) -> Option<Slot> {
         let mut copy = *self;
-        copy.dst_ref().map(|dst| *dst)
+        copy.result_mut().map(|dst| *dst)
     }
 
     /// Rewrites the result register; returns false for instructions without one.
     pub(crate) fn set_result_slot(&mut self, new: Slot) -> bool {
-        match self.dst_ref() {
+        match self.result_mut() {
             Some(dst) => {
                 *dst = new;
                 true
             }
             None => false,
-        }
-    }
-
-    fn dst_ref(&mut self) -> Option<&mut Slot> {
-        use Op::*;
-        match self {
-            Copy { dst, .. }
-            | ConstI32 { dst, .. }
-            | ConstI64 { dst, .. }
-            | GlobalGet { dst, .. }
-            | Select { dst, .. }
-            | I32Add { dst, .. }
-            | I32Sub { dst, .. }
-            | I32Mul { dst, .. }
-            | I32DivS { dst, .. }
-            | I32DivU { dst, .. }
-            | I32RemS { dst, .. }
-            | I32RemU { dst, .. }
-            | I32And { dst, .. }
-            | I32Or { dst, .. }
-            | I32Xor { dst, .. }
-            | I32Shl { dst, .. }
-            | I32ShrS { dst, .. }
-            | I32ShrU { dst, .. }
-            | I32Rotl { dst, .. }
-            | I32Rotr { dst, .. }
-            | I32Eq { dst, .. }
-            | I32Ne { dst, .. }
-            | I32LtS { dst, .. }
-            | I32LtU { dst, .. }
-            | I32GtS { dst, .. }
-            | I32GtU { dst, .. }
-            | I32LeS { dst, .. }
-            | I32LeU { dst, .. }
-            | I32GeS { dst, .. }
-            | I32GeU { dst, .. }
-            | I32AddImm { dst, .. }
-            | I32SubImm { dst, .. }
-            | I32MulImm { dst, .. }
-            | I32DivSImm { dst, .. }
-            | I32DivUImm { dst, .. }
-            | I32RemSImm { dst, .. }
-            | I32RemUImm { dst, .. }
-            | I32AndImm { dst, .. }
-            | I32OrImm { dst, .. }
-            | I32XorImm { dst, .. }
-            | I32ShlImm { dst, .. }
-            | I32ShrSImm { dst, .. }
-            | I32ShrUImm { dst, .. }
-            | I32RotlImm { dst, .. }
-            | I32RotrImm { dst, .. }
-            | I32EqImm { dst, .. }
-            | I32NeImm { dst, .. }
-            | I32LtSImm { dst, .. }
-            | I32LtUImm { dst, .. }
-            | I32GtSImm { dst, .. }
-            | I32GtUImm { dst, .. }
-            | I32LeSImm { dst, .. }
-            | I32LeUImm { dst, .. }
-            | I32GeSImm { dst, .. }
-            | I32GeUImm { dst, .. }
-            | I64Add { dst, .. }
-            | I64Sub { dst, .. }
-            | I64Mul { dst, .. }
-            | I64DivS { dst, .. }
-            | I64DivU { dst, .. }
-            | I64RemS { dst, .. }
-            | I64RemU { dst, .. }
-            | I64And { dst, .. }
-            | I64Or { dst, .. }
-            | I64Xor { dst, .. }
-            | I64Shl { dst, .. }
-            | I64ShrS { dst, .. }
-            | I64ShrU { dst, .. }
-            | I64Rotl { dst, .. }
-            | I64Rotr { dst, .. }
-            | I64Eq { dst, .. }
-            | I64Ne { dst, .. }
-            | I64LtS { dst, .. }
-            | I64LtU { dst, .. }
-            | I64GtS { dst, .. }
-            | I64GtU { dst, .. }
-            | I64LeS { dst, .. }
-            | I64LeU { dst, .. }
-            | I64GeS { dst, .. }
-            | I64GeU { dst, .. }
-            | I64AddImm { dst, .. }
-            | I64SubImm { dst, .. }
-            | I64MulImm { dst, .. }
-            | I64DivSImm { dst, .. }
-            | I64DivUImm { dst, .. }
-            | I64RemSImm { dst, .. }
-            | I64RemUImm { dst, .. }
-            | I64AndImm { dst, .. }
-            | I64OrImm { dst, .. }
-            | I64XorImm { dst, .. }
-            | I64ShlImm { dst, .. }
-            | I64ShrSImm { dst, .. }
-            | I64ShrUImm { dst, .. }
-            | I64RotlImm { dst, .. }
-            | I64RotrImm { dst, .. }
-            | I64EqImm { dst, .. }
-            | I64NeImm { dst, .. }
-            | I64LtSImm { dst, .. }
-            | I64LtUImm { dst, .. }
-            | I64GtSImm { dst, .. }
-            | I64GtUImm { dst, .. }
-            | I64LeSImm { dst, .. }
-            | I64LeUImm { dst, .. }
-            | I64GeSImm { dst, .. }
-            | I64GeUImm { dst, .. }
-            | I64AndImmU32 { dst, .. }
-            | I32LoadIdx { dst, .. }
-            | I64LoadIdx { dst, .. }
-            | I32Load8UIdx { dst, .. }
-            | I32AndNot { dst, .. }
-            | I64AndNot { dst, .. }
-            | I32XorRotlImm { dst, .. }
-            | I64XorRotlImm { dst, .. }
-            | I32Eqz { dst, .. }
-            | I64Eqz { dst, .. }
-            | I32Clz { dst, .. }
-            | I32Ctz { dst, .. }
-            | I32Popcnt { dst, .. }
-            | I64Clz { dst, .. }
-            | I64Ctz { dst, .. }
-            | I64Popcnt { dst, .. }
-            | I32WrapI64 { dst, .. }
-            | I64ExtendI32S { dst, .. }
-            | I32Extend8S { dst, .. }
-            | I32Extend16S { dst, .. }
-            | I64Extend8S { dst, .. }
-            | I64Extend16S { dst, .. }
-            | I64Extend32S { dst, .. }
-            | I32Load { dst, .. }
-            | I64Load { dst, .. }
-            | I32Load8S { dst, .. }
-            | I32Load8U { dst, .. }
-            | I32Load16S { dst, .. }
-            | I32Load16U { dst, .. }
-            | I64Load8S { dst, .. }
-            | I64Load8U { dst, .. }
-            | I64Load16S { dst, .. }
-            | I64Load16U { dst, .. }
-            | I64Load32S { dst, .. }
-            | I64Load32U { dst, .. }
-            | MemorySize { dst }
-            | MemoryGrow { dst, .. } => Some(dst),
-            _ => None,
-        }
-    }
-
-    /// Calls `slot` with every register operand and `target_of` with the branch target,
-    /// if any (used by [`verify`]).
-    pub(crate) fn visit_operands(
-        &self,
-        mut slot: impl FnMut(Slot),
-        mut target_of: impl FnMut(u32),
-    ) {
-        use Op::*;
-        match self {
-            Br { target, .. } => {
-                target_of(*target);
-            }
-            BrIfNez32 { cond, target, .. }
-            | BrIfEqz32 { cond, target, .. }
-            | BrIfNez64 { cond, target, .. }
-            | BrIfEqz64 { cond, target, .. } => {
-                slot(*cond);
-                target_of(*target);
-            }
-            BrTable { index, .. } => {
-                slot(*index);
-            }
-            ReturnReg { src, .. } | ReturnMany { src, .. } | GlobalSet { src, .. } => {
-                slot(*src);
-            }
-            Call { base, .. } | CallHost { base, .. } => {
-                slot(*base);
-            }
-            CallIndirect { base, index, .. } => {
-                slot(*base);
-                slot(*index);
-            }
-            BrIfI32Eq {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32Ne {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32LtS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32LtU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32GtS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32GtU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32LeS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32LeU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32GeS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI32GeU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64Eq {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64Ne {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64LtS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64LtU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64GtS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64GtU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64LeS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64LeU {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64GeS {
-                lhs, rhs, target, ..
-            }
-            | BrIfI64GeU {
-                lhs, rhs, target, ..
-            } => {
-                slot(*lhs);
-                slot(*rhs);
-                target_of(*target);
-            }
-            BrIfI32EqImm { lhs, target, .. }
-            | BrIfI32NeImm { lhs, target, .. }
-            | BrIfI32LtSImm { lhs, target, .. }
-            | BrIfI32LtUImm { lhs, target, .. }
-            | BrIfI32GtSImm { lhs, target, .. }
-            | BrIfI32GtUImm { lhs, target, .. }
-            | BrIfI32LeSImm { lhs, target, .. }
-            | BrIfI32LeUImm { lhs, target, .. }
-            | BrIfI32GeSImm { lhs, target, .. }
-            | BrIfI32GeUImm { lhs, target, .. }
-            | BrIfI64EqImm { lhs, target, .. }
-            | BrIfI64NeImm { lhs, target, .. }
-            | BrIfI64LtSImm { lhs, target, .. }
-            | BrIfI64LtUImm { lhs, target, .. }
-            | BrIfI64GtSImm { lhs, target, .. }
-            | BrIfI64GtUImm { lhs, target, .. }
-            | BrIfI64LeSImm { lhs, target, .. }
-            | BrIfI64LeUImm { lhs, target, .. }
-            | BrIfI64GeSImm { lhs, target, .. }
-            | BrIfI64GeUImm { lhs, target, .. } => {
-                slot(*lhs);
-                target_of(*target);
-            }
-            Copy { dst, src, .. }
-            | I32Eqz { dst, src, .. }
-            | I64Eqz { dst, src, .. }
-            | I32Clz { dst, src, .. }
-            | I32Ctz { dst, src, .. }
-            | I32Popcnt { dst, src, .. }
-            | I64Clz { dst, src, .. }
-            | I64Ctz { dst, src, .. }
-            | I64Popcnt { dst, src, .. }
-            | I32WrapI64 { dst, src, .. }
-            | I64ExtendI32S { dst, src, .. }
-            | I32Extend8S { dst, src, .. }
-            | I32Extend16S { dst, src, .. }
-            | I64Extend8S { dst, src, .. }
-            | I64Extend16S { dst, src, .. }
-            | I64Extend32S { dst, src, .. } => {
-                slot(*dst);
-                slot(*src);
-            }
-            ConstI32 { dst, .. }
-            | ConstI64 { dst, .. }
-            | GlobalGet { dst, .. }
-            | MemorySize { dst, .. } => {
-                slot(*dst);
-            }
-            Select {
-                dst,
-                cond,
-                if_true,
-                if_false,
-                ..
-            } => {
-                slot(*dst);
-                slot(*cond);
-                slot(*if_true);
-                slot(*if_false);
-            }
-            I32Add { dst, lhs, rhs, .. }
-            | I32Sub { dst, lhs, rhs, .. }
-            | I32Mul { dst, lhs, rhs, .. }
-            | I32DivS { dst, lhs, rhs, .. }
-            | I32DivU { dst, lhs, rhs, .. }
-            | I32RemS { dst, lhs, rhs, .. }
-            | I32RemU { dst, lhs, rhs, .. }
-            | I32And { dst, lhs, rhs, .. }
-            | I32Or { dst, lhs, rhs, .. }
-            | I32Xor { dst, lhs, rhs, .. }
-            | I32Shl { dst, lhs, rhs, .. }
-            | I32ShrS { dst, lhs, rhs, .. }
-            | I32ShrU { dst, lhs, rhs, .. }
-            | I32Rotl { dst, lhs, rhs, .. }
-            | I32Rotr { dst, lhs, rhs, .. }
-            | I32Eq { dst, lhs, rhs, .. }
-            | I32Ne { dst, lhs, rhs, .. }
-            | I32LtS { dst, lhs, rhs, .. }
-            | I32LtU { dst, lhs, rhs, .. }
-            | I32GtS { dst, lhs, rhs, .. }
-            | I32GtU { dst, lhs, rhs, .. }
-            | I32LeS { dst, lhs, rhs, .. }
-            | I32LeU { dst, lhs, rhs, .. }
-            | I32GeS { dst, lhs, rhs, .. }
-            | I32GeU { dst, lhs, rhs, .. }
-            | I64Add { dst, lhs, rhs, .. }
-            | I64Sub { dst, lhs, rhs, .. }
-            | I64Mul { dst, lhs, rhs, .. }
-            | I64DivS { dst, lhs, rhs, .. }
-            | I64DivU { dst, lhs, rhs, .. }
-            | I64RemS { dst, lhs, rhs, .. }
-            | I64RemU { dst, lhs, rhs, .. }
-            | I64And { dst, lhs, rhs, .. }
-            | I64Or { dst, lhs, rhs, .. }
-            | I64Xor { dst, lhs, rhs, .. }
-            | I64Shl { dst, lhs, rhs, .. }
-            | I64ShrS { dst, lhs, rhs, .. }
-            | I64ShrU { dst, lhs, rhs, .. }
-            | I64Rotl { dst, lhs, rhs, .. }
-            | I64Rotr { dst, lhs, rhs, .. }
-            | I64Eq { dst, lhs, rhs, .. }
-            | I64Ne { dst, lhs, rhs, .. }
-            | I64LtS { dst, lhs, rhs, .. }
-            | I64LtU { dst, lhs, rhs, .. }
-            | I64GtS { dst, lhs, rhs, .. }
-            | I64GtU { dst, lhs, rhs, .. }
-            | I64LeS { dst, lhs, rhs, .. }
-            | I64LeU { dst, lhs, rhs, .. }
-            | I64GeS { dst, lhs, rhs, .. }
-            | I64GeU { dst, lhs, rhs, .. } => {
-                slot(*dst);
-                slot(*lhs);
-                slot(*rhs);
-            }
-            I32AddImm { dst, lhs, .. }
-            | I32SubImm { dst, lhs, .. }
-            | I32MulImm { dst, lhs, .. }
-            | I32DivSImm { dst, lhs, .. }
-            | I32DivUImm { dst, lhs, .. }
-            | I32RemSImm { dst, lhs, .. }
-            | I32RemUImm { dst, lhs, .. }
-            | I32AndImm { dst, lhs, .. }
-            | I32OrImm { dst, lhs, .. }
-            | I32XorImm { dst, lhs, .. }
-            | I32ShlImm { dst, lhs, .. }
-            | I32ShrSImm { dst, lhs, .. }
-            | I32ShrUImm { dst, lhs, .. }
-            | I32RotlImm { dst, lhs, .. }
-            | I32RotrImm { dst, lhs, .. }
-            | I32EqImm { dst, lhs, .. }
-            | I32NeImm { dst, lhs, .. }
-            | I32LtSImm { dst, lhs, .. }
-            | I32LtUImm { dst, lhs, .. }
-            | I32GtSImm { dst, lhs, .. }
-            | I32GtUImm { dst, lhs, .. }
-            | I32LeSImm { dst, lhs, .. }
-            | I32LeUImm { dst, lhs, .. }
-            | I32GeSImm { dst, lhs, .. }
-            | I32GeUImm { dst, lhs, .. }
-            | I64AddImm { dst, lhs, .. }
-            | I64SubImm { dst, lhs, .. }
-            | I64MulImm { dst, lhs, .. }
-            | I64DivSImm { dst, lhs, .. }
-            | I64DivUImm { dst, lhs, .. }
-            | I64RemSImm { dst, lhs, .. }
-            | I64RemUImm { dst, lhs, .. }
-            | I64AndImm { dst, lhs, .. }
-            | I64OrImm { dst, lhs, .. }
-            | I64XorImm { dst, lhs, .. }
-            | I64ShlImm { dst, lhs, .. }
-            | I64ShrSImm { dst, lhs, .. }
-            | I64ShrUImm { dst, lhs, .. }
-            | I64RotlImm { dst, lhs, .. }
-            | I64RotrImm { dst, lhs, .. }
-            | I64EqImm { dst, lhs, .. }
-            | I64NeImm { dst, lhs, .. }
-            | I64LtSImm { dst, lhs, .. }
-            | I64LtUImm { dst, lhs, .. }
-            | I64GtSImm { dst, lhs, .. }
-            | I64GtUImm { dst, lhs, .. }
-            | I64LeSImm { dst, lhs, .. }
-            | I64LeUImm { dst, lhs, .. }
-            | I64GeSImm { dst, lhs, .. }
-            | I64GeUImm { dst, lhs, .. } => {
-                slot(*dst);
-                slot(*lhs);
-            }
-            I32Load { dst, addr, .. }
-            | I64Load { dst, addr, .. }
-            | I32Load8S { dst, addr, .. }
-            | I32Load8U { dst, addr, .. }
-            | I32Load16S { dst, addr, .. }
-            | I32Load16U { dst, addr, .. }
-            | I64Load8S { dst, addr, .. }
-            | I64Load8U { dst, addr, .. }
-            | I64Load16S { dst, addr, .. }
-            | I64Load16U { dst, addr, .. }
-            | I64Load32S { dst, addr, .. }
-            | I64Load32U { dst, addr, .. } => {
-                slot(*dst);
-                slot(*addr);
-            }
-            I32Store { addr, value, .. }
-            | I64Store { addr, value, .. }
-            | I32Store8 { addr, value, .. }
-            | I32Store16 { addr, value, .. }
-            | I64Store8 { addr, value, .. }
-            | I64Store16 { addr, value, .. }
-            | I64Store32 { addr, value, .. } => {
-                slot(*addr);
-                slot(*value);
-            }
-            I32StoreImm { addr, .. }
-            | I64StoreImm { addr, .. }
-            | I32Store8Imm { addr, .. }
-            | I32Store16Imm { addr, .. }
-            | I64Store8Imm { addr, .. }
-            | I64Store16Imm { addr, .. }
-            | I64Store32Imm { addr, .. } => {
-                slot(*addr);
-            }
-            MemoryGrow { dst, delta, .. } => {
-                slot(*dst);
-                slot(*delta);
-            }
-            MemoryCopy { dst, src, len, .. }
-            | MemoryInit { dst, src, len, .. }
-            | TableCopy { dst, src, len, .. }
-            | TableInit { dst, src, len, .. } => {
-                slot(*dst);
-                slot(*src);
-                slot(*len);
-            }
-            MemoryFill {
-                dst, value, len, ..
-            } => {
-                slot(*dst);
-                slot(*value);
-                slot(*len);
-            }
-            I32AndNot { dst, lhs, rhs } | I64AndNot { dst, lhs, rhs } => {
-                slot(*dst);
-                slot(*lhs);
-                slot(*rhs);
-            }
-            I32XorRotlImm { dst, lhs, src, .. } | I64XorRotlImm { dst, lhs, src, .. } => {
-                slot(*dst);
-                slot(*lhs);
-                slot(*src);
-            }
-            I64AndImmU32 { dst, lhs, .. } => {
-                slot(*dst);
-                slot(*lhs);
-            }
-            I32LoadIdx {
-                dst, base, index, ..
-            }
-            | I64LoadIdx {
-                dst, base, index, ..
-            }
-            | I32Load8UIdx {
-                dst, base, index, ..
-            } => {
-                slot(*dst);
-                slot(*base);
-                slot(*index);
-            }
-            I32StoreIdx {
-                base, index, value, ..
-            }
-            | I64StoreIdx {
-                base, index, value, ..
-            }
-            | I32Store8Idx {
-                base, index, value, ..
-            } => {
-                slot(*base);
-                slot(*index);
-                slot(*value);
-            }
-            _ => {}
         }
     }
 
@@ -1755,59 +696,6 @@ impl Op {
             _ => return None,
         })
     }
-
-    /// The branch target field of a (possibly not yet patched) branch instruction.
-    pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
-        use Op::*;
-        match self {
-            Br { target }
-            | BrIfNez32 { target, .. }
-            | BrIfEqz32 { target, .. }
-            | BrIfNez64 { target, .. }
-            | BrIfEqz64 { target, .. }
-            | BrIfI32Eq { target, .. }
-            | BrIfI32Ne { target, .. }
-            | BrIfI32LtS { target, .. }
-            | BrIfI32LtU { target, .. }
-            | BrIfI32GtS { target, .. }
-            | BrIfI32GtU { target, .. }
-            | BrIfI32LeS { target, .. }
-            | BrIfI32LeU { target, .. }
-            | BrIfI32GeS { target, .. }
-            | BrIfI32GeU { target, .. }
-            | BrIfI32EqImm { target, .. }
-            | BrIfI32NeImm { target, .. }
-            | BrIfI32LtSImm { target, .. }
-            | BrIfI32LtUImm { target, .. }
-            | BrIfI32GtSImm { target, .. }
-            | BrIfI32GtUImm { target, .. }
-            | BrIfI32LeSImm { target, .. }
-            | BrIfI32LeUImm { target, .. }
-            | BrIfI32GeSImm { target, .. }
-            | BrIfI32GeUImm { target, .. }
-            | BrIfI64Eq { target, .. }
-            | BrIfI64Ne { target, .. }
-            | BrIfI64LtS { target, .. }
-            | BrIfI64LtU { target, .. }
-            | BrIfI64GtS { target, .. }
-            | BrIfI64GtU { target, .. }
-            | BrIfI64LeS { target, .. }
-            | BrIfI64LeU { target, .. }
-            | BrIfI64GeS { target, .. }
-            | BrIfI64GeU { target, .. }
-            | BrIfI64EqImm { target, .. }
-            | BrIfI64NeImm { target, .. }
-            | BrIfI64LtSImm { target, .. }
-            | BrIfI64LtUImm { target, .. }
-            | BrIfI64GtSImm { target, .. }
-            | BrIfI64GtUImm { target, .. }
-            | BrIfI64LeSImm { target, .. }
-            | BrIfI64LeUImm { target, .. }
-            | BrIfI64GeSImm { target, .. }
-            | BrIfI64GeUImm { target, .. } => Some(target),
-            _ => None,
-        }
-    }
 }
 
 /// Checks the invariants the interpreter relies on for one translated function, whose
@@ -1820,8 +708,6 @@ pub(crate) fn verify(code: &[Op], start: usize, end: usize, frame_size: u32) -> 
     let Some(function) = code.get(start..end) else {
         return false;
     };
-    let in_frame = |slot: Slot| u32::from(slot) < frame_size;
-    let in_function = |target: u32| (start..end).contains(&(target as usize));
     let terminator = matches!(
         function.last(),
         Some(
@@ -1833,30 +719,43 @@ pub(crate) fn verify(code: &[Op], start: usize, end: usize, frame_size: u32) -> 
         )
     );
     terminator
-        && function.iter().enumerate().all(|(at, op)| match *op {
-            // A callee's frame may begin right after the caller's.
-            Op::Call { base, .. } | Op::CallHost { base, .. } => u32::from(base) <= frame_size,
-            Op::CallIndirect { base, index, .. } => {
-                u32::from(base) <= frame_size && in_frame(index)
-            }
-            Op::ReturnMany { src, count } => u32::from(src) + u32::from(count) <= frame_size,
-            Op::BrTable { index, len } => {
-                in_frame(index) && (at as u64 + 1 + u64::from(len)) < function.len() as u64
-            }
-            _ => {
-                let (mut slots_ok, mut targets_ok) = (true, true);
-                op.visit_operands(
-                    |slot| slots_ok &= in_frame(slot),
-                    |target| targets_ok &= in_function(target),
-                );
-                slots_ok && targets_ok
-            }
+        && function.iter().enumerate().all(|(at, op)| {
+            let mut valid = true;
+            op.visit_operands(|_, operand| {
+                valid &= operand_is_valid(operand, frame_size, start..end, at, function.len())
+            });
+            valid
         })
+}
+
+/// Whether one operand of the instruction at `at` (relative to the function's start)
+/// is within bounds: the rule for every [`Operand`] kind, with no default.
+fn operand_is_valid(
+    operand: Operand,
+    frame_size: u32,
+    function: core::ops::Range<usize>,
+    at: usize,
+    function_len: usize,
+) -> bool {
+    let in_frame = |slot: Slot| u32::from(slot.0) < frame_size;
+    match operand {
+        Operand::Write(slot) | Operand::Read(slot) => in_frame(slot),
+        // A callee's frame may begin right after the caller's.
+        Operand::Frame(base) => u32::from(base.0) <= frame_size,
+        Operand::Span { start, count } => u32::from(start.0) + u32::from(count) <= frame_size,
+        Operand::Target(target) => function.contains(&(target as usize)),
+        // The `len + 1` entries that follow the `br_table` are inside the function.
+        Operand::Table(len) => (at as u64 + 1 + u64::from(len)) < function_len as u64,
+        // Indices into the module's tables are checked where they are used.
+        Operand::Imm(_) => true,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
+    use alloc::string::String;
 
     #[test]
     fn instructions_are_twelve_bytes() {
@@ -1864,38 +763,130 @@ mod tests {
     }
 
     #[test]
+    fn every_instruction_is_described_once() {
+        let every = Op::every(Slot(0), 0);
+        assert_eq!(every.len(), Op::COUNT);
+        let mut names: alloc::vec::Vec<&str> = every.iter().map(Op::name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Op::COUNT);
+    }
+
+    /// The visitor reports every register field: as many register operands as the
+    /// compiler-derived `Debug` shows `Slot` fields, each of which `verify` checks.
+    #[test]
+    fn the_visitor_reports_every_register_field() {
+        for op in Op::every(Slot(7), 0) {
+            let fields = format!("{op:?}").matches("Slot(").count();
+            let mut registers = 0;
+            let mut writes = 0;
+            op.visit_operands(|_, operand| match operand {
+                Operand::Write(_) => {
+                    registers += 1;
+                    writes += 1;
+                }
+                Operand::Read(_) | Operand::Frame(_) | Operand::Span { .. } => registers += 1,
+                Operand::Target(_) | Operand::Table(_) | Operand::Imm(_) => {}
+            });
+            assert_eq!(registers, fields, "{op:?}");
+            assert!(writes <= 1, "{op:?} writes more than one register");
+            assert_eq!(op.result_slot().is_some(), writes == 1, "{op:?}");
+        }
+    }
+
+    /// `verify` accepts every instruction whose operands are in bounds and rejects every
+    /// instruction with a register out of its frame or a branch out of its function.
+    #[test]
+    fn verify_checks_every_operand() {
+        let in_bounds = |op: Op| verify(&[op, Op::Return], 0, 2, 1);
+        for op in Op::every(Slot(0), 0) {
+            assert!(in_bounds(op), "{op:?} rejected with operands in bounds");
+        }
+        for op in Op::every(Slot(2), 0) {
+            let has_register = format!("{op:?}").contains("Slot(");
+            assert_eq!(in_bounds(op), !has_register, "{op:?}");
+        }
+        for mut op in Op::every(Slot(0), 0) {
+            if let Some(target) = op.target_mut() {
+                *target = 2;
+                assert!(!in_bounds(op), "{op:?} branches out of its function");
+            }
+        }
+        let table = Op::BrTable {
+            index: Slot(0),
+            len: 1,
+        };
+        assert!(
+            !in_bounds(table),
+            "a br_table needs len + 1 entries after it"
+        );
+    }
+
+    #[test]
+    fn the_disassembler_names_every_field() {
+        let op = Op::I32StoreIdx {
+            base: Slot(1),
+            index: Slot(2),
+            value: Slot(3),
+            offset: 16,
+        };
+        assert_eq!(
+            format!("{op}"),
+            "I32StoreIdx base=r1 index=r2 value=r3 offset=16"
+        );
+        let branch = Op::BrIfI64LtUImm {
+            lhs: Slot(4),
+            imm: -1,
+            target: 9,
+        };
+        assert_eq!(format!("{branch}"), "BrIfI64LtUImm lhs=r4 imm=-1 target=@9");
+        assert_eq!(format!("{}", Op::Return), "Return");
+        let every: String = Op::every(Slot(0), 0)
+            .iter()
+            .map(|op| format!("{op}\n"))
+            .collect();
+        assert_eq!(every.lines().count(), Op::COUNT);
+    }
+
+    #[test]
     fn fusing_inverts_the_comparison() {
         let lt = Op::I32LtS {
-            dst: 9,
-            lhs: 1,
-            rhs: 2,
+            dst: Slot(9),
+            lhs: Slot(1),
+            rhs: Slot(2),
         };
         assert_eq!(
             lt.fuse_branch(true, 7),
             Some(Op::BrIfI32LtS {
-                lhs: 1,
-                rhs: 2,
+                lhs: Slot(1),
+                rhs: Slot(2),
                 target: 7
             })
         );
         assert_eq!(
             lt.fuse_branch(false, 7),
             Some(Op::BrIfI32GeS {
-                lhs: 1,
-                rhs: 2,
+                lhs: Slot(1),
+                rhs: Slot(2),
                 target: 7
             })
         );
-        let eqz = Op::I64Eqz { dst: 3, src: 4 };
+        let eqz = Op::I64Eqz {
+            dst: Slot(3),
+            src: Slot(4),
+        };
         assert_eq!(
             eqz.fuse_branch(false, 1),
-            Some(Op::BrIfNez64 { cond: 4, target: 1 })
+            Some(Op::BrIfNez64 {
+                cond: Slot(4),
+                target: 1
+            })
         );
         assert_eq!(
             Op::I32Add {
-                dst: 0,
-                lhs: 0,
-                rhs: 0
+                dst: Slot(0),
+                lhs: Slot(0),
+                rhs: Slot(0)
             }
             .fuse_branch(true, 0),
             None
@@ -1905,19 +896,19 @@ mod tests {
     #[test]
     fn result_slots_can_be_retargeted() {
         let mut op = Op::I64AddImm {
-            dst: 5,
-            lhs: 1,
+            dst: Slot(5),
+            lhs: Slot(1),
             imm: 3,
         };
-        assert_eq!(op.result_slot(), Some(5));
-        assert!(op.set_result_slot(2));
-        assert_eq!(op.result_slot(), Some(2));
+        assert_eq!(op.result_slot(), Some(Slot(5)));
+        assert!(op.set_result_slot(Slot(2)));
+        assert_eq!(op.result_slot(), Some(Slot(2)));
         let mut store = Op::I32Store {
-            addr: 1,
-            value: 2,
+            addr: Slot(1),
+            value: Slot(2),
             offset: 0,
         };
         assert_eq!(store.result_slot(), None);
-        assert!(!store.set_result_slot(3));
+        assert!(!store.set_result_slot(Slot(3)));
     }
 }

@@ -324,7 +324,7 @@ impl<'a> FuncTranslator<'a> {
 
     fn temp(&self, position: u32) -> Slot {
         // `push` guarantees num_locals + position <= MAX_FRAME_SLOTS.
-        (self.num_locals + position) as Slot
+        Slot((self.num_locals + position) as u16)
     }
 
     fn push(&mut self, operand: Operand) -> Result<()> {
@@ -676,7 +676,7 @@ impl<'a> FuncTranslator<'a> {
                 Ok(())
             }
             O::Select | O::TypedSelect { .. } => self.translate_select(),
-            O::LocalGet { local_index } => self.push(Operand::Local(local_index as Slot)),
+            O::LocalGet { local_index } => self.push(Operand::Local(Slot(local_index as u16))),
             O::LocalSet { local_index } => self.translate_local_set(local_index, producer, false),
             O::LocalTee { local_index } => self.translate_local_set(local_index, producer, true),
             O::GlobalGet { global_index } => {
@@ -1221,7 +1221,7 @@ impl<'a> FuncTranslator<'a> {
         producer: Option<usize>,
         tee: bool,
     ) -> Result<()> {
-        let local = local_index as Slot;
+        let local = Slot(local_index as u16);
         let (value, position) = self.pop()?;
         if value == Operand::Local(local) {
             // `local.get x; local.set x` (or tee): nothing changes.
@@ -1260,7 +1260,7 @@ impl<'a> FuncTranslator<'a> {
         let offset = memory_offset(memarg)?;
         let dst = self.temp(position);
         if let Some((at, base, index)) = self.produced_sum(addr, position) {
-            let fused = match make(dst, 0, offset) {
+            let fused = match make(dst, Slot(0), offset) {
                 Op::I32Load { .. } => Some(Op::I32LoadIdx {
                     dst,
                     base,
@@ -1324,7 +1324,7 @@ impl<'a> FuncTranslator<'a> {
         if let (Some(value), Some((at, base, index))) =
             (value_slot, self.produced_sum(addr, addr_position))
         {
-            let fused = match make(0, 0, offset) {
+            let fused = match make(Slot(0), Slot(0), offset) {
                 Op::I32Store { .. } => Some(Op::I32StoreIdx {
                     base,
                     index,

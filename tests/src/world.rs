@@ -420,8 +420,8 @@ impl Host for World {
     fn trace(&mut self, step: &TraceStep<'_>) {
         if let Some(lines) = &mut self.trace {
             lines.push(format!(
-                "depth {} call {} pc {:>6} gas {:>12}  {:?}",
-                step.depth, step.call_depth, step.pc, step.gas_left, step.op
+                "depth {} call {} pc {:>6} gas {:>12}  {}",
+                step.depth, step.call_depth, step.pc, step.gas_left, step.instruction
             ));
         }
     }

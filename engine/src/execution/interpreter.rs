@@ -16,7 +16,12 @@
 //! function when the module is built, that its register operands are inside its frame
 //! and its branch targets inside its code, and the call path below keeps the register
 //! stack at least as large as the running frame, so the checks could never fail
-//! (BENCHMARKS.md has what removing them gained). Debug builds assert them.
+//! (BENCHMARKS.md has what removing them gained). Registers are read and written only
+//! through [`Slot`], the type of the fields `for_each_op!` (in `ir`) declares as
+//! registers, so an access the verifier did not check does not compile. Debug builds
+//! assert every unchecked access: registers against the running frame and the
+//! register stack, instruction fetches, branch targets and `br_table` entries
+//! against the code.
 
 use alloc::vec::Vec;
 
@@ -90,6 +95,16 @@ impl<H: Host + ?Sized> Machine<'_, '_, H> {
         unsafe { self.regs.as_mut_ptr().add(self.bp) }
     }
 
+    /// Whether register `slot` of the running frame, whose base `fp` points at, is
+    /// inside both that frame and the register stack (debug builds check every
+    /// unchecked register access with it).
+    fn register_in_bounds(&self, fp: *const u64, slot: usize) -> bool {
+        let frame_size = self.stack_used - self.frames.last().map_or(0, |f| f.stack_used as usize);
+        core::ptr::eq(fp, self.regs.as_ptr().wrapping_add(self.bp))
+            && slot < frame_size
+            && self.bp + slot < self.regs.len()
+    }
+
     /// Enters defined function `callee` with its frame at `base` of the running one;
     /// returns the callee's first instruction and frame pointer.
     #[inline(always)]
@@ -110,7 +125,7 @@ impl<H: Host + ?Sized> Machine<'_, '_, H> {
             return Err(Trap::ValueStackExhausted);
         }
         charge(gas, u64::from(meta.entry_gas))?;
-        let new_bp = self.bp + base as usize;
+        let new_bp = self.bp + base.index();
         let needed = new_bp + meta.frame_size as usize;
         if needed > self.regs.len() {
             let grown = needed.max(self.regs.len() * 2).min(MAX_VALUE_STACK);
@@ -148,7 +163,7 @@ impl<H: Host + ?Sized> Machine<'_, '_, H> {
     #[inline(never)]
     fn call_host(&mut self, import: u32, base: Slot, gas: &mut u64) -> Result<*mut u64, Halt> {
         self.env.gas = *gas;
-        let args = &mut self.regs[self.bp + base as usize..];
+        let args = &mut self.regs[self.bp + base.index()..];
         let outcome = crate::eei::call_host(self.module, import, args, self.memory, self.env);
         *gas = self.env.gas;
         outcome?;
@@ -246,7 +261,11 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
     // `fp` afterwards.
     macro_rules! get {
         ($slot:expr) => {{
-            let slot = $slot as usize;
+            let slot = Slot::index($slot);
+            debug_assert!(
+                machine.register_in_bounds(fp, slot),
+                "register {slot} outside the stack"
+            );
             // SAFETY: see above.
             unsafe { *fp.add(slot) }
         }};
@@ -254,15 +273,24 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
     macro_rules! set {
         ($slot:expr, $value:expr) => {{
             let value: u64 = $value;
-            let slot = $slot as usize;
+            let slot = Slot::index($slot);
+            debug_assert!(
+                machine.register_in_bounds(fp, slot),
+                "register {slot} outside the stack"
+            );
             // SAFETY: see above.
             unsafe { *fp.add(slot) = value }
         }};
     }
     macro_rules! jump {
         ($target:expr) => {{
+            let target = $target as usize;
+            debug_assert!(
+                target < machine.code.len(),
+                "branch to {target} outside the code"
+            );
             // SAFETY: `ir::verify` checked that branch targets lie inside the function.
-            ip = unsafe { code_start.add($target as usize) };
+            ip = unsafe { code_start.add(target) };
         }};
     }
     macro_rules! pc {
@@ -423,13 +451,18 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
         // and that every function ends with an instruction that leaves it, so `ip`, which
         // starts at a function's entry, never leaves that function's code. Matching on
         // the instruction in place lets each handler load only the fields it uses.
+        debug_assert!(
+            pc!() < machine.code.len(),
+            "instruction fetch outside the code"
+        );
         let op = unsafe { &*ip };
         if TRACE {
             machine.env.host.trace(&crate::host::TraceStep {
                 depth: machine.env.message.depth,
                 call_depth: machine.frames.len() as u32,
                 pc: pc!() as u32,
-                op,
+                op: op.name(),
+                instruction: op,
                 gas_left: gas,
             });
         }
@@ -447,18 +480,27 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
             Op::BrIfEqz64 { cond, target } => branch_if!(get!(cond) == 0, target),
             Op::BrTable { index, len } => {
                 let entry = (get!(index) as u32).min(len) as usize;
+                debug_assert!(
+                    pc!() + entry < machine.code.len(),
+                    "br_table entry outside the code"
+                );
                 // SAFETY: `ir::verify` checked that `len + 1` entries follow.
                 ip = unsafe { ip.add(entry) };
             }
             Op::Return => do_return!(),
             Op::ReturnReg { src } => {
-                set!(0, get!(src));
+                set!(Slot(0), get!(src));
                 do_return!()
             }
             Op::ReturnMany { src, count } => {
+                debug_assert!(
+                    count == 0
+                        || machine.register_in_bounds(fp, src.index() + usize::from(count) - 1),
+                    "results {src}+{count} outside the frame"
+                );
                 // SAFETY: `ir::verify` checked `src + count <= frame_size`; `copy` allows
                 // the overlap of results moving down to the frame base.
-                unsafe { core::ptr::copy(fp.add(src as usize), fp, count as usize) };
+                unsafe { core::ptr::copy(fp.add(src.index()), fp, usize::from(count)) };
                 do_return!()
             }
             Op::Call {
@@ -1033,7 +1075,8 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
                 else {
                     trap!(Trap::MemoryOutOfBounds);
                 };
-                machine.memory[to].fill(get!(value) as u8);
+                let byte = get!(value) as u8;
+                machine.memory[to].fill(byte);
                 refresh_memory!();
             }
             Op::MemoryInit {
