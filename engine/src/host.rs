@@ -9,76 +9,8 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-pub use ruint::aliases::U256;
-
-use crate::Status;
-
-/// A 20-byte account address.
-#[derive(Copy, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Address(pub [u8; 20]);
-
-/// A 32-byte word: storage keys and values, log topics, hashes.
-#[derive(Copy, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Bytes32(pub [u8; 32]);
-
-impl Address {
-    /// The zero address.
-    pub const ZERO: Address = Address([0; 20]);
-
-    /// The address whose last byte is `n` (precompiles and system contracts).
-    pub const fn from_low_u64(n: u64) -> Address {
-        let mut bytes = [0u8; 20];
-        let n = n.to_be_bytes();
-        let mut i = 0;
-        while i < 8 {
-            bytes[12 + i] = n[i];
-            i += 1;
-        }
-        Address(bytes)
-    }
-}
-
-impl Bytes32 {
-    /// The all-zero word.
-    pub const ZERO: Bytes32 = Bytes32([0; 32]);
-
-    /// Whether every byte is zero.
-    pub fn is_zero(&self) -> bool {
-        self.0 == [0; 32]
-    }
-}
-
-fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
-    f.write_str("0x")?;
-    for b in bytes {
-        write!(f, "{b:02x}")?;
-    }
-    Ok(())
-}
-
-impl fmt::Debug for Address {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(f, &self.0)
-    }
-}
-
-impl fmt::Display for Address {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(f, &self.0)
-    }
-}
-
-impl fmt::Debug for Bytes32 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(f, &self.0)
-    }
-}
-
-impl fmt::Display for Bytes32 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(f, &self.0)
-    }
-}
+use crate::types::Status;
+pub use crate::types::{Address, Bytes32, U256};
 
 /// The kind of a message (EVMC's call kinds; static is a separate flag).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -197,18 +129,6 @@ impl CallOutcome {
     }
 }
 
-impl From<crate::ExecutionResult> for CallOutcome {
-    fn from(result: crate::ExecutionResult) -> CallOutcome {
-        CallOutcome {
-            status: result.status,
-            output: result.output,
-            gas_left: result.gas_left,
-            gas_refund: result.gas_refund,
-            create_address: None,
-        }
-    }
-}
-
 /// Transaction and block context.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct TxContext {
@@ -267,7 +187,7 @@ pub fn create_address(sender: &Address, nonce: u64) -> Address {
             rlp.extend_from_slice(significant);
         }
     }
-    let hash = crate::keccak256(&rlp);
+    let hash = crate::types::keccak256(&rlp);
     let mut address = Address::ZERO;
     address.0.copy_from_slice(&hash.0[12..]);
     address
@@ -279,8 +199,8 @@ pub fn create2_address(sender: &Address, salt: &Bytes32, init_code: &[u8]) -> Ad
     preimage.push(0xff);
     preimage.extend_from_slice(&sender.0);
     preimage.extend_from_slice(&salt.0);
-    preimage.extend_from_slice(&crate::keccak256(init_code).0);
-    let hash = crate::keccak256(&preimage);
+    preimage.extend_from_slice(&crate::types::keccak256(init_code).0);
+    let hash = crate::types::keccak256(&preimage);
     let mut address = Address::ZERO;
     address.0.copy_from_slice(&hash.0[12..]);
     address
@@ -359,7 +279,7 @@ pub trait Host {
     /// are raw 64-bit cells (i32 in the low half).
     fn call_external(
         &mut self,
-        _import: &crate::module::Import,
+        _import: &crate::imports::Import,
         _args: &[u64],
         _results: &mut [u64],
     ) -> Result<(), HostTrap> {

@@ -36,368 +36,46 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// The layers, bottom-up: each module imports only from lower layers (the `layers`
+// integration test checks it against the same table).
+//   0  limits                 every limit, in one place
+//   1  gas, ir                the versioned gas schedule; the internal code (its ISA)
+//   2  types                  value types, signatures, Config, Status, Ethereum words
+//   3  imports                the import tables: EEI, bignum, debug (signatures, gas)
+//   4  host, validation       the Host interface; the Ewasm rules and their errors
+//   5  translation            Wasm -> internal code, gas folded per block
+//   6  module                 the validated, translated module
+//   7  execution              Env/Trap/Halt, instances, the interpreter, the EEI and
+//                             bignum implementations, the run driver
+//   8  mock, aot              the test host; native code (std only)
+
 // The AOT loader: wasmtime's artifact loading and the store's host pointer are unsafe,
 // each with a `SAFETY` comment.
 #[cfg(feature = "aot")]
 #[allow(unsafe_code)]
 pub mod aot;
-pub mod bignum;
-pub mod eei;
 mod execution;
 pub mod gas;
 pub mod host;
+pub mod imports;
 pub mod ir;
 pub mod limits;
 pub mod mock;
 pub mod module;
 mod translation;
+pub mod types;
 pub mod validation;
 
-use alloc::vec::Vec;
-use core::fmt;
-
+pub use execution::run::{ExecutionResult, Failure, execute, execute_module};
 pub use execution::{Instance, Trap};
 pub use gas::GasSchedule;
 pub use host::{
     Address, Bytes32, CallKind, CallOutcome, Host, HostTrap, Message, TraceStep, TxContext, U256,
     create_address, create2_address,
 };
-pub use module::{
-    Config, Export, ExportKind, FuncSignature, Import, Module, ModuleKind, ValueType,
+pub use imports::{HostFunction, Import};
+pub use module::Module;
+pub use types::{
+    Config, Export, ExportKind, FuncSignature, ModuleKind, Status, ValueType, keccak256,
 };
 pub use validation::ValidationError;
-
-use execution::interpreter::{self, Stack};
-use execution::{Env, Halt};
-
-/// How an execution ended (EWASM.md section 2; EVMC's status codes).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Returned normally or called `finish`.
-    Success,
-    /// Called `revert`; unused gas is returned.
-    Revert,
-    /// A trap or any other failure.
-    Failure,
-    /// Gas ran out.
-    OutOfGas,
-    /// An EEI function was given memory out of range.
-    InvalidMemoryAccess,
-    /// A state change in a static call.
-    StaticModeViolation,
-    /// The code is not valid Ewasm.
-    ContractValidationFailure,
-    /// An EEI argument or host value out of range.
-    ArgumentOutOfRange,
-    /// An engine or host malfunction.
-    InternalError,
-}
-
-impl Status {
-    /// Whether the execution's state changes stand.
-    pub fn is_success(self) -> bool {
-        self == Status::Success
-    }
-
-    /// Whether unused gas is returned (success and revert).
-    pub fn keeps_gas(self) -> bool {
-        matches!(self, Status::Success | Status::Revert)
-    }
-
-    /// The status's name in EVMC's spelling.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Success => "SUCCESS",
-            Status::Revert => "REVERT",
-            Status::Failure => "FAILURE",
-            Status::OutOfGas => "OUT_OF_GAS",
-            Status::InvalidMemoryAccess => "INVALID_MEMORY_ACCESS",
-            Status::StaticModeViolation => "STATIC_MODE_VIOLATION",
-            Status::ContractValidationFailure => "CONTRACT_VALIDATION_FAILURE",
-            Status::ArgumentOutOfRange => "ARGUMENT_OUT_OF_RANGE",
-            Status::InternalError => "INTERNAL_ERROR",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Why an execution failed, for diagnostics.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// The code did not validate.
-    Validation(ValidationError),
-    /// Execution trapped.
-    Trap(Trap),
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Validation(error) => error.fmt(f),
-            Failure::Trap(trap) => trap.fmt(f),
-        }
-    }
-}
-
-/// The outcome of one execution.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExecutionResult {
-    /// How it ended.
-    pub status: Status,
-    /// `finish`/`revert` data (for a create: the code to deploy).
-    pub output: Vec<u8>,
-    /// Gas not used; 0 unless the status is success or revert.
-    pub gas_left: u64,
-    /// Refund earned (storage clears, self-destructs); 0 unless successful.
-    pub gas_refund: u64,
-    /// Why it failed, when it did.
-    pub failure: Option<Failure>,
-}
-
-impl ExecutionResult {
-    fn failed(failure: Failure, status: Status) -> ExecutionResult {
-        ExecutionResult {
-            status,
-            output: Vec::new(),
-            gas_left: 0,
-            gas_refund: 0,
-            failure: Some(failure),
-        }
-    }
-
-    /// The result of executing empty code: success with all `gas` returned.
-    fn empty_code(gas: u64) -> ExecutionResult {
-        ExecutionResult {
-            status: Status::Success,
-            output: Vec::new(),
-            gas_left: gas,
-            gas_refund: 0,
-            failure: None,
-        }
-    }
-
-    /// A result for an error outside execution (for hosts).
-    pub fn error(status: Status) -> ExecutionResult {
-        ExecutionResult {
-            status,
-            output: Vec::new(),
-            gas_left: 0,
-            gas_refund: 0,
-            failure: None,
-        }
-    }
-}
-
-/// keccak256 of `data`.
-pub fn keccak256(data: &[u8]) -> Bytes32 {
-    use tiny_keccak::{Hasher, Keccak};
-    let mut hasher = Keccak::v256();
-    hasher.update(data);
-    let mut out = Bytes32::ZERO;
-    hasher.finalize(&mut out.0);
-    out
-}
-
-/// Executes `code` for `message`: validates it, runs `main`, and applies the deploy
-/// rules when the message is a create.
-///
-/// Empty code succeeds at once with all gas returned. Code that fails validation ends
-/// with [`Status::ContractValidationFailure`].
-pub fn execute<H: Host + ?Sized>(
-    config: &Config,
-    host: &mut H,
-    message: &Message<'_>,
-    code: &[u8],
-) -> ExecutionResult {
-    if code.is_empty() {
-        return ExecutionResult::empty_code(message.gas);
-    }
-    match Module::new(config, code) {
-        Ok(module) => execute_module(config, &module, host, message, code),
-        Err(error) => ExecutionResult::failed(
-            Failure::Validation(error),
-            Status::ContractValidationFailure,
-        ),
-    }
-}
-
-/// Executes an already validated contract `module` (whose bytes are `code`).
-pub fn execute_module<H: Host + ?Sized>(
-    config: &Config,
-    module: &Module,
-    host: &mut H,
-    message: &Message<'_>,
-    code: &[u8],
-) -> ExecutionResult {
-    let mut gas = message.gas;
-    let declared_pages = module.memory.map_or(0, |limits| limits.initial);
-    if declared_pages != 0 && !host.reserve_memory(declared_pages) {
-        let trap = Trap::MemoryBudgetExhausted;
-        return ExecutionResult::failed(Failure::Trap(trap), trap.status());
-    }
-    let mut instance = match Instance::new(module, &mut gas) {
-        Ok(instance) => instance,
-        Err(trap) => {
-            host.release_memory(declared_pages);
-            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
-        }
-    };
-    let result = run_main(config, module, &mut instance, host, message, code, gas);
-    host.release_memory(instance.memory_pages());
-    result
-}
-
-/// Runs `main` of an instantiated contract and applies the deploy rules.
-fn run_main<H: Host + ?Sized>(
-    config: &Config,
-    module: &Module,
-    instance: &mut Instance<'_>,
-    host: &mut H,
-    message: &Message<'_>,
-    code: &[u8],
-    gas: u64,
-) -> ExecutionResult {
-    let Some(main) = module.main.or_else(|| module.exported_func("main")) else {
-        let error = ValidationError::MissingMain;
-        return ExecutionResult::failed(
-            Failure::Validation(error),
-            Status::ContractValidationFailure,
-        );
-    };
-    let mut env = Env {
-        host,
-        message,
-        code,
-        keccak_system_contract: config.keccak_system_contract,
-        gas,
-        refund: 0,
-        return_data: Vec::new(),
-        output: Vec::new(),
-    };
-    let mut stack = Stack::default();
-    let end = run_function(instance, &mut env, &mut stack, main, &[]).map(|_| ());
-    let output = core::mem::take(&mut env.output);
-    conclude(config, message, end, output, env.gas, env.refund)
-}
-
-/// The result of a contract execution that ended with `end` (both execution paths):
-/// `finish` and `revert` keep `output`, a trap fails, and the code a successful create
-/// returns must be valid Ewasm.
-pub(crate) fn conclude(
-    config: &Config,
-    message: &Message<'_>,
-    end: Result<(), Halt>,
-    output: Vec<u8>,
-    gas_left: u64,
-    refund: u64,
-) -> ExecutionResult {
-    let (status, output) = match end {
-        Ok(()) => (Status::Success, Vec::new()),
-        Err(Halt::Finish) => (Status::Success, output),
-        Err(Halt::Revert) => (Status::Revert, output),
-        Err(Halt::Trap(trap)) => {
-            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
-        }
-    };
-    if message.kind.is_create()
-        && status == Status::Success
-        && output.starts_with(b"\0asm")
-        && let Err(error) = Module::new(config, &output)
-    {
-        return ExecutionResult::failed(
-            Failure::Validation(error),
-            Status::ContractValidationFailure,
-        );
-    }
-    ExecutionResult {
-        status,
-        output,
-        gas_left,
-        gas_refund: if status == Status::Success { refund } else { 0 },
-        failure: None,
-    }
-}
-
-/// Runs function `func` (imports first) with `args`, returning its results.
-fn run_function<H: Host + ?Sized>(
-    instance: &mut Instance<'_>,
-    env: &mut Env<'_, H>,
-    stack: &mut Stack,
-    func: u32,
-    args: &[u64],
-) -> Result<Vec<u64>, Halt> {
-    let module = instance.module;
-    let signature = module
-        .func_signature(func)
-        .ok_or(Halt::Trap(Trap::UninitializedElement))?;
-    let num_results = signature.results.len();
-    let num_imports = module.num_imports();
-    if func < num_imports {
-        let mut cells = alloc::vec![0u64; args.len().max(num_results)];
-        cells[..args.len()].copy_from_slice(args);
-        eei::call_host(module, func, &mut cells, &mut instance.memory, env)?;
-        cells.truncate(num_results);
-        return Ok(cells);
-    }
-    let defined = func - num_imports;
-    let meta = module.functions[defined as usize];
-    stack.enter(&meta)?;
-    for ((cell, &arg), ty) in stack.regs.iter_mut().zip(args).zip(&signature.params) {
-        *cell = ty.canonical(arg);
-    }
-    interpreter::run(instance, env, stack, defined)?;
-    Ok(stack.regs[..num_results].to_vec())
-}
-
-impl<'m> Instance<'m> {
-    /// Instantiates a plain module and runs its start function, if any.
-    pub fn instantiate<H: Host + ?Sized>(
-        module: &'m Module,
-        host: &mut H,
-        gas: &mut u64,
-    ) -> Result<Instance<'m>, Trap> {
-        let mut instance = Instance::new(module, gas)?;
-        if let Some(start) = module.start {
-            instance.invoke(host, start, &[], gas)?;
-        }
-        Ok(instance)
-    }
-
-    /// Calls function `func` (imports first) of a plain module with raw cell arguments.
-    /// `gas` is left at 0 when the call traps.
-    pub fn invoke<H: Host + ?Sized>(
-        &mut self,
-        host: &mut H,
-        func: u32,
-        args: &[u64],
-        gas: &mut u64,
-    ) -> Result<Vec<u64>, Trap> {
-        let message = Message::default();
-        let mut env = Env {
-            host,
-            message: &message,
-            code: &[],
-            keccak_system_contract: false,
-            gas: *gas,
-            refund: 0,
-            return_data: Vec::new(),
-            output: Vec::new(),
-        };
-        let mut stack = Stack::default();
-        let outcome = run_function(self, &mut env, &mut stack, func, args);
-        // A trap spends all gas, as a failed contract execution does.
-        *gas = match outcome {
-            Err(Halt::Trap(_)) => 0,
-            _ => env.gas,
-        };
-        outcome.map_err(|halt| match halt {
-            Halt::Trap(trap) => trap,
-            Halt::Finish | Halt::Revert => Trap::HostTrap,
-        })
-    }
-}

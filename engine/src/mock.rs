@@ -12,8 +12,9 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::execution::run::{ExecutionResult, execute};
 use crate::host::{Address, Bytes32, CallKind, CallOutcome, Host, Message, TxContext, U256};
-use crate::{Config, Status, execute, keccak256};
+use crate::types::{Config, Status, keccak256};
 
 /// An account of the mock state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,7 +82,7 @@ pub struct MockHost {
 }
 
 /// How a [`MockHost`] runs contract code.
-pub type Runner = fn(&Config, &mut MockHost, &Message<'_>, &[u8]) -> crate::ExecutionResult;
+pub type Runner = fn(&Config, &mut MockHost, &Message<'_>, &[u8]) -> ExecutionResult;
 
 impl MockHost {
     /// An empty world with block number 1 and chain id 1.

@@ -7,171 +7,25 @@
 //! any number of times; translation is the expensive step, so hosts that run the same
 //! code repeatedly keep the `Module`.
 
-use alloc::string::{String, ToString};
+use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use wasmparser::{
     ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations,
-    Operator, Parser, Payload, TableInit, TypeRef, ValType, ValidPayload, Validator,
+    Operator, Parser, Payload, TypeRef, ValidPayload, Validator,
 };
 
-use crate::bignum::BignumFunction;
-use crate::eei::EeiFunction;
 use crate::gas::GasSchedule;
 use crate::gas::operators::{OperatorClass, classify_operator};
+use crate::imports::{HostFunction, Import};
 use crate::ir::Op;
 use crate::limits::*;
 use crate::translation::{FuncTranslator, GasPoint, ModuleEnv};
+use crate::types::{Config, Export, ExportKind, FuncSignature, ModuleKind, ValueType};
 use crate::validation::{
-    EWASM_FEATURES, Feature, Limit, ValidationError, check_funcref, check_value_type,
+    EWASM_FEATURES, Feature, Limit, ValidationError, check_contract_exports, check_count,
+    check_operator_types, check_value_type, resolve_contract_import,
 };
-
-/// How strictly a module is held to the Ewasm contract interface.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ModuleKind {
-    /// An Ewasm contract: exports exactly `main` and `memory`, imports only from
-    /// `ethereum` and `bignum` (and `debug` when enabled), no start function.
-    Contract,
-    /// A plain module within the Ewasm feature set and limits, with any exports, a start
-    /// function allowed, and function imports resolved by the host
-    /// ([`crate::Host::call_external`]). Used for the WebAssembly spec tests.
-    Plain,
-}
-
-/// Engine configuration: one per chain or VM instance.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// The gas schedule instructions are translated and charged with.
-    pub schedule: GasSchedule,
-    /// Contract rules or plain module.
-    pub kind: ModuleKind,
-    /// Whether contracts may import the `debug` namespace (print helpers).
-    pub debug_imports: bool,
-    /// Whether calls to address `0x..09` compute keccak256 natively.
-    pub keccak_system_contract: bool,
-}
-
-impl Config {
-    /// Contract rules under `schedule`, keccak system contract on, debug imports off.
-    pub const fn contract(schedule: GasSchedule) -> Config {
-        Config {
-            schedule,
-            kind: ModuleKind::Contract,
-            debug_imports: false,
-            keccak_system_contract: true,
-        }
-    }
-
-    /// Plain modules under `schedule`.
-    pub const fn plain(schedule: GasSchedule) -> Config {
-        Config {
-            schedule,
-            kind: ModuleKind::Plain,
-            debug_imports: false,
-            keccak_system_contract: false,
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config::contract(GasSchedule::V1)
-    }
-}
-
-/// An Ewasm value type.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ValueType {
-    /// 32-bit integer.
-    I32,
-    /// 64-bit integer.
-    I64,
-}
-
-impl ValueType {
-    /// The register form of a raw cell of this type: i32 values are kept zero-extended
-    /// (the translator relies on it to make `i64.extend_i32_u` free).
-    #[inline]
-    pub fn canonical(self, cell: u64) -> u64 {
-        match self {
-            ValueType::I32 => u64::from(cell as u32),
-            ValueType::I64 => cell,
-        }
-    }
-
-    fn from_wasm(ty: ValType) -> Option<ValueType> {
-        match ty {
-            ValType::I32 => Some(ValueType::I32),
-            ValType::I64 => Some(ValueType::I64),
-            _ => None,
-        }
-    }
-}
-
-/// A function signature.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct FuncSignature {
-    /// Parameter types.
-    pub params: Vec<ValueType>,
-    /// Result types.
-    pub results: Vec<ValueType>,
-}
-
-impl FuncSignature {
-    /// Whether the signature is exactly `params -> results`.
-    pub fn is(&self, params: &[ValueType], results: &[ValueType]) -> bool {
-        self.params == params && self.results == results
-    }
-}
-
-/// What an imported function is bound to.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum HostFunction {
-    /// An EEI function (`ethereum` namespace).
-    Eei(EeiFunction),
-    /// A native 256-bit operation (`bignum` namespace).
-    Bignum(BignumFunction),
-    /// A debug helper (`debug` namespace).
-    Debug(crate::eei::DebugFunction),
-    /// A function resolved by the host ([`ModuleKind::Plain`] only); the index counts
-    /// the module's imports.
-    External(u32),
-}
-
-/// An imported function.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Import {
-    /// Import module name.
-    pub module: String,
-    /// Import field name.
-    pub name: String,
-    /// What it is bound to.
-    pub function: HostFunction,
-    /// Its signature.
-    pub signature: FuncSignature,
-}
-
-/// What an export refers to.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ExportKind {
-    /// A function (module function index, imports first).
-    Func(u32),
-    /// The memory.
-    Memory,
-    /// The table.
-    Table,
-    /// A global.
-    Global(u32),
-}
-
-/// An export.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Export {
-    /// Export name.
-    pub name: String,
-    /// What it refers to.
-    pub kind: ExportKind,
-}
 
 /// A defined function as the interpreter sees it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -263,7 +117,12 @@ impl Module {
         let mut validator = Validator::new_with_features(EWASM_FEATURES);
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload.map_err(ValidationError::from_wasmparser)?;
-            builder.check(&payload)?;
+            crate::validation::check_section(
+                &payload,
+                config.kind,
+                builder.module.imports.len(),
+                builder.module.table.is_some(),
+            )?;
             let valid = validator
                 .payload(&payload)
                 .map_err(ValidationError::from_wasmparser)?;
@@ -375,186 +234,6 @@ impl<'c> Builder<'c> {
             num_defined: 0,
             allocations: None,
         }
-    }
-
-    /// The Ewasm checks, before wasmparser sees the payload.
-    fn check(&mut self, payload: &Payload<'_>) -> Result<(), ValidationError> {
-        let wasm = ValidationError::from_wasmparser;
-        match payload {
-            Payload::TypeSection(reader) => {
-                check_count(reader.count(), MAX_TYPES, Limit::Types)?;
-                for group in reader.clone().into_iter_with_offsets() {
-                    let (offset, group) = group.map_err(wasm)?;
-                    if group.is_explicit_rec_group() {
-                        return Err(gc(offset));
-                    }
-                    for sub in group.types() {
-                        if !sub.is_final || !sub.supertype_idxs.is_empty() {
-                            return Err(gc(offset));
-                        }
-                        let wasmparser::CompositeInnerType::Func(func) = &sub.composite_type.inner
-                        else {
-                            return Err(gc(offset));
-                        };
-                        if sub.composite_type.shared {
-                            return Err(feature(Feature::Threads, offset));
-                        }
-                        check_count(func.params().len() as u32, MAX_PARAMS, Limit::Params)?;
-                        check_count(func.results().len() as u32, MAX_RESULTS, Limit::Results)?;
-                        for &ty in func.params().iter().chain(func.results()) {
-                            check_value_type(ty, offset, "function type")?;
-                        }
-                    }
-                }
-            }
-            Payload::ImportSection(reader) => {
-                for import in reader.clone().into_imports_with_offsets() {
-                    let (offset, import) = import.map_err(wasm)?;
-                    match import.ty {
-                        TypeRef::Func(_) => {}
-                        TypeRef::Memory(ty) if ty.memory64 => {
-                            return Err(feature(Feature::Memory64, offset));
-                        }
-                        TypeRef::Memory(ty) if ty.shared => {
-                            return Err(feature(Feature::Threads, offset));
-                        }
-                        TypeRef::Global(ty)
-                            if !matches!(ty.content_type, ValType::I32 | ValType::I64) =>
-                        {
-                            check_value_type(ty.content_type, offset, "imported global")?;
-                        }
-                        TypeRef::Tag(_) => return Err(feature(Feature::Exceptions, offset)),
-                        _ => {
-                            return Err(ValidationError::ImportNotFunction {
-                                module: import.module.to_string(),
-                                name: import.name.to_string(),
-                            });
-                        }
-                    }
-                }
-            }
-            Payload::FunctionSection(reader) => {
-                let total = self.module.imports.len() as u64 + u64::from(reader.count());
-                if total > u64::from(MAX_FUNCTIONS) {
-                    return Err(ValidationError::limit(Limit::Functions, total));
-                }
-            }
-            Payload::TableSection(reader) => {
-                let existing = u32::from(self.module.table.is_some());
-                if existing + reader.count() > 1 {
-                    return Err(feature(Feature::MultipleTables, reader.range().start));
-                }
-                for table in reader.clone() {
-                    let table = table.map_err(wasm)?;
-                    let offset = reader.range().start;
-                    if table.ty.table64 {
-                        return Err(feature(Feature::Memory64, offset));
-                    }
-                    if table.ty.shared {
-                        return Err(feature(Feature::Threads, offset));
-                    }
-                    check_funcref(table.ty.element_type, offset)?;
-                    if let TableInit::Expr(_) = table.init {
-                        return Err(gc(offset));
-                    }
-                    if table.ty.initial > u64::from(MAX_TABLE_ELEMENTS) {
-                        return Err(ValidationError::limit(
-                            Limit::TableElements,
-                            table.ty.initial,
-                        ));
-                    }
-                }
-            }
-            Payload::MemorySection(reader) => {
-                let offset = reader.range().start;
-                if reader.count() > 1 {
-                    return Err(feature(Feature::MultipleMemories, offset));
-                }
-                for memory in reader.clone() {
-                    let memory = memory.map_err(wasm)?;
-                    if memory.memory64 {
-                        return Err(feature(Feature::Memory64, offset));
-                    }
-                    if memory.shared {
-                        return Err(feature(Feature::Threads, offset));
-                    }
-                    if memory.page_size_log2.is_some() {
-                        return Err(feature(Feature::CustomPageSizes, offset));
-                    }
-                    if memory.initial > u64::from(MAX_MEMORY_PAGES) {
-                        return Err(ValidationError::limit(Limit::MemoryPages, memory.initial));
-                    }
-                }
-            }
-            Payload::TagSection(reader) => {
-                return Err(feature(Feature::Exceptions, reader.range().start));
-            }
-            Payload::GlobalSection(reader) => {
-                check_count(reader.count(), MAX_GLOBALS, Limit::Globals)?;
-                let offset = reader.range().start;
-                for global in reader.clone() {
-                    let global = global.map_err(wasm)?;
-                    if global.ty.shared {
-                        return Err(feature(Feature::Threads, offset));
-                    }
-                    check_value_type(global.ty.content_type, offset, "global type")?;
-                    check_const_expr(&global.init_expr)?;
-                }
-            }
-            Payload::ExportSection(reader) => {
-                check_count(reader.count(), MAX_EXPORTS, Limit::Exports)?;
-                for export in reader.clone() {
-                    let export = export.map_err(wasm)?;
-                    if export.kind == ExternalKind::Tag {
-                        return Err(feature(Feature::Exceptions, reader.range().start));
-                    }
-                }
-            }
-            Payload::StartSection { .. } if self.config.kind == ModuleKind::Contract => {
-                return Err(ValidationError::StartFunction);
-            }
-            Payload::ElementSection(reader) => {
-                check_count(reader.count(), MAX_ELEMENT_SEGMENTS, Limit::ElementSegments)?;
-                let offset = reader.range().start;
-                for element in reader.clone() {
-                    let element = element.map_err(wasm)?;
-                    if let ElementKind::Active {
-                        table_index,
-                        offset_expr,
-                    } = &element.kind
-                    {
-                        if table_index.is_some_and(|index| index != 0) {
-                            return Err(feature(Feature::MultipleTables, offset));
-                        }
-                        check_const_expr(offset_expr)?;
-                    }
-                    if let ElementItems::Expressions(ty, exprs) = &element.items {
-                        check_funcref(*ty, offset)?;
-                        for expr in exprs.clone() {
-                            check_const_expr(&expr.map_err(wasm)?)?;
-                        }
-                    }
-                }
-            }
-            Payload::DataSection(reader) => {
-                check_count(reader.count(), MAX_DATA_SEGMENTS, Limit::DataSegments)?;
-                for data in reader.clone() {
-                    let data = data.map_err(wasm)?;
-                    if let DataKind::Active {
-                        memory_index,
-                        offset_expr,
-                    } = &data.kind
-                    {
-                        if *memory_index != 0 {
-                            return Err(feature(Feature::MultipleMemories, data.range.start));
-                        }
-                        check_const_expr(offset_expr)?;
-                    }
-                }
-            }
-            _ => {}
-        }
-        Ok(())
     }
 
     /// Records a payload wasmparser accepted.
@@ -719,42 +398,7 @@ impl<'c> Builder<'c> {
         let function = match self.config.kind {
             ModuleKind::Plain => HostFunction::External(self.module.imports.len() as u32),
             ModuleKind::Contract => {
-                let (function, params, results) = match module {
-                    "ethereum" => {
-                        let Some(eei) = crate::eei::lookup(name) else {
-                            return Err(unknown_import(module, name));
-                        };
-                        (HostFunction::Eei(eei.function), eei.params, eei.results)
-                    }
-                    "bignum" => {
-                        let Some(op) = crate::bignum::lookup(name) else {
-                            return Err(unknown_import(module, name));
-                        };
-                        (HostFunction::Bignum(op.function), op.params, op.results)
-                    }
-                    "debug" if self.config.debug_imports => {
-                        let Some(debug) = crate::eei::lookup_debug(name) else {
-                            return Err(unknown_import(module, name));
-                        };
-                        (
-                            HostFunction::Debug(debug.function),
-                            debug.params,
-                            debug.results,
-                        )
-                    }
-                    _ => {
-                        return Err(ValidationError::ImportNamespace {
-                            module: module.to_string(),
-                        });
-                    }
-                };
-                if !signature.is(params, results) {
-                    return Err(ValidationError::ImportSignature {
-                        module: module.to_string(),
-                        name: name.to_string(),
-                    });
-                }
-                function
+                resolve_contract_import(module, name, &signature, self.config.debug_imports)?
             }
         };
         self.module.func_types.push(type_index);
@@ -881,25 +525,7 @@ impl<'c> Builder<'c> {
     fn finish(self) -> Result<Module, ValidationError> {
         let mut module = self.module;
         if module.kind == ModuleKind::Contract {
-            let mut main = None;
-            let mut memory = false;
-            for export in &module.exports {
-                match (export.name.as_str(), export.kind) {
-                    ("main", ExportKind::Func(index)) => main = Some(index),
-                    ("main", _) => return Err(ValidationError::MainNotFunction),
-                    ("memory", ExportKind::Memory) => memory = true,
-                    ("memory", _) => return Err(ValidationError::MemoryExportNotMemory),
-                    (other, _) => {
-                        return Err(ValidationError::ExtraExport {
-                            name: other.to_string(),
-                        });
-                    }
-                }
-            }
-            let main = main.ok_or(ValidationError::MissingMain)?;
-            if !memory {
-                return Err(ValidationError::MissingMemoryExport);
-            }
+            let main = check_contract_exports(&module.exports)?;
             match module.func_signature(main) {
                 Some(sig) if sig.params.is_empty() && sig.results.is_empty() => {}
                 _ => return Err(ValidationError::MainSignature),
@@ -929,110 +555,4 @@ impl ConstValue {
 
 fn clamp(maximum: Option<u64>, limit: u32) -> u32 {
     maximum.map_or(limit, |m| m.min(u64::from(limit)) as u32)
-}
-
-fn check_count(count: u32, max: u32, limit: Limit) -> Result<(), ValidationError> {
-    if count > max {
-        Err(ValidationError::limit(limit, u64::from(count)))
-    } else {
-        Ok(())
-    }
-}
-
-fn feature(feature: Feature, offset: impl TryInto<u64>) -> ValidationError {
-    ValidationError::FeatureForbidden {
-        feature,
-        offset: offset.try_into().unwrap_or(0),
-    }
-}
-
-fn gc(offset: u64) -> ValidationError {
-    feature(Feature::Gc, offset)
-}
-
-fn unknown_import(module: &str, name: &str) -> ValidationError {
-    ValidationError::UnknownImport {
-        module: module.to_string(),
-        name: name.to_string(),
-    }
-}
-
-/// Rejects float and other non-Ewasm operators inside constant expressions: only
-/// `i32.const`, `i64.const`, `ref.null func` and `ref.func` remain (there are no global
-/// imports, so `global.get` could only read a defined global, a Wasm 3.0 extension).
-fn check_const_expr(expr: &ConstExpr<'_>) -> Result<(), ValidationError> {
-    let mut reader = expr.get_operators_reader();
-    while !reader.eof() {
-        let (op, offset) = reader
-            .read_with_offset()
-            .map_err(ValidationError::from_wasmparser)?;
-        match op {
-            Operator::RefNull { hty } => {
-                if hty != wasmparser::HeapType::FUNC {
-                    return Err(feature(Feature::ReferenceTypes, offset));
-                }
-            }
-            Operator::RefFunc { .. }
-            | Operator::I32Const { .. }
-            | Operator::I64Const { .. }
-            | Operator::End => {}
-            Operator::GlobalGet { .. }
-            | Operator::I32Add
-            | Operator::I32Sub
-            | Operator::I32Mul
-            | Operator::I64Add
-            | Operator::I64Sub
-            | Operator::I64Mul => return Err(feature(Feature::ExtendedConst, offset)),
-            _ => {
-                if let OperatorClass::Forbidden(reason) = classify_operator(&op) {
-                    return Err(ValidationError::forbidden_operator(reason, offset));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Checks the types operators carry (block types, typed `select`), memory/table
-/// indices and the size of `br_table`, in reachable and dead code alike.
-fn check_operator_types(op: &Operator<'_>, offset: u64) -> Result<(), ValidationError> {
-    match *op {
-        Operator::BrTable { ref targets } if targets.len() > MAX_BR_TABLE_TARGETS => {
-            return Err(ValidationError::limit(
-                Limit::BrTableTargets,
-                u64::from(targets.len()),
-            ));
-        }
-        Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
-            if let wasmparser::BlockType::Type(ty) = blockty {
-                check_value_type(ty, offset, "block type")?;
-            }
-        }
-        Operator::TypedSelect { ty } => check_value_type(ty, offset, "select type")?,
-        Operator::CallIndirect { table_index, .. } if table_index != 0 => {
-            return Err(feature(Feature::MultipleTables, offset));
-        }
-        Operator::TableCopy {
-            dst_table,
-            src_table,
-        } if dst_table != 0 || src_table != 0 => {
-            return Err(feature(Feature::MultipleTables, offset));
-        }
-        Operator::TableInit { table, .. } if table != 0 => {
-            return Err(feature(Feature::MultipleTables, offset));
-        }
-        Operator::MemoryCopy { dst_mem, src_mem } if dst_mem != 0 || src_mem != 0 => {
-            return Err(feature(Feature::MultipleMemories, offset));
-        }
-        Operator::MemoryFill { mem }
-        | Operator::MemoryInit { mem, .. }
-        | Operator::MemorySize { mem }
-        | Operator::MemoryGrow { mem }
-            if mem != 0 =>
-        {
-            return Err(feature(Feature::MultipleMemories, offset));
-        }
-        _ => {}
-    }
-    Ok(())
 }

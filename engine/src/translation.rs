@@ -26,7 +26,7 @@ use crate::gas::GasSchedule;
 use crate::gas::operators::CostClass;
 use crate::ir::{Op, Slot};
 use crate::limits::{MAX_FRAME_SLOTS, MAX_NESTING_DEPTH};
-use crate::module::FuncSignature;
+use crate::types::FuncSignature;
 use crate::validation::{Limit, ValidationError};
 
 /// What the translator needs to know about the module around a function body.

@@ -10,9 +10,15 @@
 use alloc::string::{String, ToString};
 use core::fmt;
 
-use wasmparser::{RefType, ValType, WasmFeatures};
+use wasmparser::{
+    ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, Operator, Payload, RefType,
+    TableInit, TypeRef, ValType, WasmFeatures,
+};
 
-use crate::gas::operators::Forbidden;
+use crate::gas::operators::{Forbidden, OperatorClass, classify_operator};
+use crate::imports::HostFunction;
+use crate::limits::*;
+use crate::types::{Export, ExportKind, FuncSignature, ModuleKind};
 
 /// The WebAssembly features the Ewasm rules allow (EWASM.md section 1): MVP without
 /// floats, plus sign extension, bulk memory, mutable globals and multi-value. Reference
@@ -24,6 +30,372 @@ pub const EWASM_FEATURES: WasmFeatures = WasmFeatures::MUTABLE_GLOBAL
     .union(WasmFeatures::MULTI_VALUE)
     .union(WasmFeatures::BULK_MEMORY)
     .union(WasmFeatures::REFERENCE_TYPES);
+
+/// The Ewasm checks of one section, before wasmparser sees it: every feature outside
+/// the Ewasm set (EWASM.md section 1) and every limit of [`crate::limits`] a section
+/// header or entry can exceed. `imported_functions` and `has_table` are what earlier
+/// sections declared.
+pub(crate) fn check_section(
+    payload: &Payload<'_>,
+    kind: ModuleKind,
+    imported_functions: usize,
+    has_table: bool,
+) -> Result<(), ValidationError> {
+    let wasm = ValidationError::from_wasmparser;
+    match payload {
+        Payload::TypeSection(reader) => {
+            check_count(reader.count(), MAX_TYPES, Limit::Types)?;
+            for group in reader.clone().into_iter_with_offsets() {
+                let (offset, group) = group.map_err(wasm)?;
+                if group.is_explicit_rec_group() {
+                    return Err(gc(offset));
+                }
+                for sub in group.types() {
+                    if !sub.is_final || !sub.supertype_idxs.is_empty() {
+                        return Err(gc(offset));
+                    }
+                    let wasmparser::CompositeInnerType::Func(func) = &sub.composite_type.inner
+                    else {
+                        return Err(gc(offset));
+                    };
+                    if sub.composite_type.shared {
+                        return Err(feature(Feature::Threads, offset));
+                    }
+                    check_count(func.params().len() as u32, MAX_PARAMS, Limit::Params)?;
+                    check_count(func.results().len() as u32, MAX_RESULTS, Limit::Results)?;
+                    for &ty in func.params().iter().chain(func.results()) {
+                        check_value_type(ty, offset, "function type")?;
+                    }
+                }
+            }
+        }
+        Payload::ImportSection(reader) => {
+            for import in reader.clone().into_imports_with_offsets() {
+                let (offset, import) = import.map_err(wasm)?;
+                match import.ty {
+                    TypeRef::Func(_) => {}
+                    TypeRef::Memory(ty) if ty.memory64 => {
+                        return Err(feature(Feature::Memory64, offset));
+                    }
+                    TypeRef::Memory(ty) if ty.shared => {
+                        return Err(feature(Feature::Threads, offset));
+                    }
+                    TypeRef::Global(ty)
+                        if !matches!(ty.content_type, ValType::I32 | ValType::I64) =>
+                    {
+                        check_value_type(ty.content_type, offset, "imported global")?;
+                    }
+                    TypeRef::Tag(_) => return Err(feature(Feature::Exceptions, offset)),
+                    _ => {
+                        return Err(ValidationError::ImportNotFunction {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        Payload::FunctionSection(reader) => {
+            let total = imported_functions as u64 + u64::from(reader.count());
+            if total > u64::from(MAX_FUNCTIONS) {
+                return Err(ValidationError::limit(Limit::Functions, total));
+            }
+        }
+        Payload::TableSection(reader) => {
+            let existing = u32::from(has_table);
+            if existing + reader.count() > 1 {
+                return Err(feature(Feature::MultipleTables, reader.range().start));
+            }
+            for table in reader.clone() {
+                let table = table.map_err(wasm)?;
+                let offset = reader.range().start;
+                if table.ty.table64 {
+                    return Err(feature(Feature::Memory64, offset));
+                }
+                if table.ty.shared {
+                    return Err(feature(Feature::Threads, offset));
+                }
+                check_funcref(table.ty.element_type, offset)?;
+                if let TableInit::Expr(_) = table.init {
+                    return Err(gc(offset));
+                }
+                if table.ty.initial > u64::from(MAX_TABLE_ELEMENTS) {
+                    return Err(ValidationError::limit(
+                        Limit::TableElements,
+                        table.ty.initial,
+                    ));
+                }
+            }
+        }
+        Payload::MemorySection(reader) => {
+            let offset = reader.range().start;
+            if reader.count() > 1 {
+                return Err(feature(Feature::MultipleMemories, offset));
+            }
+            for memory in reader.clone() {
+                let memory = memory.map_err(wasm)?;
+                if memory.memory64 {
+                    return Err(feature(Feature::Memory64, offset));
+                }
+                if memory.shared {
+                    return Err(feature(Feature::Threads, offset));
+                }
+                if memory.page_size_log2.is_some() {
+                    return Err(feature(Feature::CustomPageSizes, offset));
+                }
+                if memory.initial > u64::from(MAX_MEMORY_PAGES) {
+                    return Err(ValidationError::limit(Limit::MemoryPages, memory.initial));
+                }
+            }
+        }
+        Payload::TagSection(reader) => {
+            return Err(feature(Feature::Exceptions, reader.range().start));
+        }
+        Payload::GlobalSection(reader) => {
+            check_count(reader.count(), MAX_GLOBALS, Limit::Globals)?;
+            let offset = reader.range().start;
+            for global in reader.clone() {
+                let global = global.map_err(wasm)?;
+                if global.ty.shared {
+                    return Err(feature(Feature::Threads, offset));
+                }
+                check_value_type(global.ty.content_type, offset, "global type")?;
+                check_const_expr(&global.init_expr)?;
+            }
+        }
+        Payload::ExportSection(reader) => {
+            check_count(reader.count(), MAX_EXPORTS, Limit::Exports)?;
+            for export in reader.clone() {
+                let export = export.map_err(wasm)?;
+                if export.kind == ExternalKind::Tag {
+                    return Err(feature(Feature::Exceptions, reader.range().start));
+                }
+            }
+        }
+        Payload::StartSection { .. } if kind == ModuleKind::Contract => {
+            return Err(ValidationError::StartFunction);
+        }
+        Payload::ElementSection(reader) => {
+            check_count(reader.count(), MAX_ELEMENT_SEGMENTS, Limit::ElementSegments)?;
+            let offset = reader.range().start;
+            for element in reader.clone() {
+                let element = element.map_err(wasm)?;
+                if let ElementKind::Active {
+                    table_index,
+                    offset_expr,
+                } = &element.kind
+                {
+                    if table_index.is_some_and(|index| index != 0) {
+                        return Err(feature(Feature::MultipleTables, offset));
+                    }
+                    check_const_expr(offset_expr)?;
+                }
+                if let ElementItems::Expressions(ty, exprs) = &element.items {
+                    check_funcref(*ty, offset)?;
+                    for expr in exprs.clone() {
+                        check_const_expr(&expr.map_err(wasm)?)?;
+                    }
+                }
+            }
+        }
+        Payload::DataSection(reader) => {
+            check_count(reader.count(), MAX_DATA_SEGMENTS, Limit::DataSegments)?;
+            for data in reader.clone() {
+                let data = data.map_err(wasm)?;
+                if let DataKind::Active {
+                    memory_index,
+                    offset_expr,
+                } = &data.kind
+                {
+                    if *memory_index != 0 {
+                        return Err(feature(Feature::MultipleMemories, data.range.start));
+                    }
+                    check_const_expr(offset_expr)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// What contract import `module`.`name` with `signature` is bound to: the import must
+/// be in the `ethereum` or `bignum` table (or `debug`, when `debug_imports`) with
+/// exactly the table's signature (EWASM.md section 1).
+pub(crate) fn resolve_contract_import(
+    module: &str,
+    name: &str,
+    signature: &FuncSignature,
+    debug_imports: bool,
+) -> Result<HostFunction, ValidationError> {
+    let (function, params, results) = match module {
+        "ethereum" => {
+            let Some(eei) = crate::imports::lookup(name) else {
+                return Err(unknown_import(module, name));
+            };
+            (HostFunction::Eei(eei.function), eei.params, eei.results)
+        }
+        "bignum" => {
+            let Some(op) = crate::imports::lookup_bignum(name) else {
+                return Err(unknown_import(module, name));
+            };
+            (HostFunction::Bignum(op.function), op.params, op.results)
+        }
+        "debug" if debug_imports => {
+            let Some(debug) = crate::imports::lookup_debug(name) else {
+                return Err(unknown_import(module, name));
+            };
+            (
+                HostFunction::Debug(debug.function),
+                debug.params,
+                debug.results,
+            )
+        }
+        _ => {
+            return Err(ValidationError::ImportNamespace {
+                module: module.to_string(),
+            });
+        }
+    };
+    if !signature.is(params, results) {
+        return Err(ValidationError::ImportSignature {
+            module: module.to_string(),
+            name: name.to_string(),
+        });
+    }
+    Ok(function)
+}
+
+/// A contract exports exactly `main` (a function) and `memory` (EWASM.md section 1);
+/// returns `main`'s function index.
+pub(crate) fn check_contract_exports(exports: &[Export]) -> Result<u32, ValidationError> {
+    let mut main = None;
+    let mut memory = false;
+    for export in exports {
+        match (export.name.as_str(), export.kind) {
+            ("main", ExportKind::Func(index)) => main = Some(index),
+            ("main", _) => return Err(ValidationError::MainNotFunction),
+            ("memory", ExportKind::Memory) => memory = true,
+            ("memory", _) => return Err(ValidationError::MemoryExportNotMemory),
+            (other, _) => {
+                return Err(ValidationError::ExtraExport {
+                    name: other.to_string(),
+                });
+            }
+        }
+    }
+    let main = main.ok_or(ValidationError::MissingMain)?;
+    if !memory {
+        return Err(ValidationError::MissingMemoryExport);
+    }
+    Ok(main)
+}
+
+/// Rejects float and other non-Ewasm operators inside constant expressions: only
+/// `i32.const`, `i64.const`, `ref.null func` and `ref.func` remain (there are no global
+/// imports, so `global.get` could only read a defined global, a Wasm 3.0 extension).
+pub(crate) fn check_const_expr(expr: &ConstExpr<'_>) -> Result<(), ValidationError> {
+    let mut reader = expr.get_operators_reader();
+    while !reader.eof() {
+        let (op, offset) = reader
+            .read_with_offset()
+            .map_err(ValidationError::from_wasmparser)?;
+        match op {
+            Operator::RefNull { hty } => {
+                if hty != wasmparser::HeapType::FUNC {
+                    return Err(feature(Feature::ReferenceTypes, offset));
+                }
+            }
+            Operator::RefFunc { .. }
+            | Operator::I32Const { .. }
+            | Operator::I64Const { .. }
+            | Operator::End => {}
+            Operator::GlobalGet { .. }
+            | Operator::I32Add
+            | Operator::I32Sub
+            | Operator::I32Mul
+            | Operator::I64Add
+            | Operator::I64Sub
+            | Operator::I64Mul => return Err(feature(Feature::ExtendedConst, offset)),
+            _ => {
+                if let OperatorClass::Forbidden(reason) = classify_operator(&op) {
+                    return Err(ValidationError::forbidden_operator(reason, offset));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the types operators carry (block types, typed `select`), memory/table
+/// indices and the size of `br_table`, in reachable and dead code alike.
+pub(crate) fn check_operator_types(op: &Operator<'_>, offset: u64) -> Result<(), ValidationError> {
+    match *op {
+        Operator::BrTable { ref targets } if targets.len() > MAX_BR_TABLE_TARGETS => {
+            return Err(ValidationError::limit(
+                Limit::BrTableTargets,
+                u64::from(targets.len()),
+            ));
+        }
+        Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+            if let wasmparser::BlockType::Type(ty) = blockty {
+                check_value_type(ty, offset, "block type")?;
+            }
+        }
+        Operator::TypedSelect { ty } => check_value_type(ty, offset, "select type")?,
+        Operator::CallIndirect { table_index, .. } if table_index != 0 => {
+            return Err(feature(Feature::MultipleTables, offset));
+        }
+        Operator::TableCopy {
+            dst_table,
+            src_table,
+        } if dst_table != 0 || src_table != 0 => {
+            return Err(feature(Feature::MultipleTables, offset));
+        }
+        Operator::TableInit { table, .. } if table != 0 => {
+            return Err(feature(Feature::MultipleTables, offset));
+        }
+        Operator::MemoryCopy { dst_mem, src_mem } if dst_mem != 0 || src_mem != 0 => {
+            return Err(feature(Feature::MultipleMemories, offset));
+        }
+        Operator::MemoryFill { mem }
+        | Operator::MemoryInit { mem, .. }
+        | Operator::MemorySize { mem }
+        | Operator::MemoryGrow { mem }
+            if mem != 0 =>
+        {
+            return Err(feature(Feature::MultipleMemories, offset));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+pub(crate) fn check_count(count: u32, max: u32, limit: Limit) -> Result<(), ValidationError> {
+    if count > max {
+        Err(ValidationError::limit(limit, u64::from(count)))
+    } else {
+        Ok(())
+    }
+}
+
+fn feature(feature: Feature, offset: impl TryInto<u64>) -> ValidationError {
+    ValidationError::FeatureForbidden {
+        feature,
+        offset: offset.try_into().unwrap_or(0),
+    }
+}
+
+fn gc(offset: u64) -> ValidationError {
+    feature(Feature::Gc, offset)
+}
+
+fn unknown_import(module: &str, name: &str) -> ValidationError {
+    ValidationError::UnknownImport {
+        module: module.to_string(),
+        name: name.to_string(),
+    }
+}
 
 /// A limit of [`crate::limits`] that a module exceeded.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -72,10 +72,10 @@ fn contract_import_module() -> Vec<u8> {
             .collect::<String>()
     };
     let mut text = String::from("(module\n");
-    let eei = ssvm_engine::eei::EEI_FUNCTIONS
+    let eei = ssvm_engine::imports::EEI_FUNCTIONS
         .iter()
         .map(|f| ("ethereum", f.name, f.params, f.results));
-    let bignum = ssvm_engine::bignum::BIGNUM_FUNCTIONS
+    let bignum = ssvm_engine::imports::BIGNUM_FUNCTIONS
         .iter()
         .map(|f| ("bignum", f.name, f.params, f.results));
     for (module, name, params, results) in eei.chain(bignum) {

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::Bytes32;
+use crate::types::{Bytes32, keccak256};
 
 /// The engine's version, part of every key.
 pub const ENGINE_VERSION: &str = concat!("ssvm-engine ", env!("CARGO_PKG_VERSION"), " aot 1");
@@ -114,11 +114,11 @@ impl<T> Cache<T> {
 /// The key of `code` under the given settings.
 pub(crate) fn key(code: &[u8], settings: &[u8]) -> Bytes32 {
     let mut preimage = Vec::with_capacity(32 + settings.len() + 64);
-    preimage.extend_from_slice(&crate::keccak256(code).0);
+    preimage.extend_from_slice(&keccak256(code).0);
     preimage.extend_from_slice(settings);
     preimage.extend_from_slice(ENGINE_VERSION.as_bytes());
     preimage.extend_from_slice(WASMTIME_VERSION.as_bytes());
-    crate::keccak256(&preimage)
+    keccak256(&preimage)
 }
 
 const HEADER: usize = 8 + 32 + 32;
@@ -131,7 +131,7 @@ pub(crate) fn encode(key: &Bytes32, limits: Limits, artifact: &[u8]) -> Vec<u8> 
     let mut bytes = Vec::with_capacity(HEADER + body.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&key.0);
-    bytes.extend_from_slice(&crate::keccak256(&body).0);
+    bytes.extend_from_slice(&keccak256(&body).0);
     bytes.extend_from_slice(&body);
     bytes
 }
@@ -141,7 +141,7 @@ pub(crate) fn decode(key: &Bytes32, bytes: &[u8]) -> Option<(Limits, Vec<u8>)> {
         return None;
     }
     let body = &bytes[HEADER..];
-    if crate::keccak256(body).0 != bytes[40..72] {
+    if keccak256(body).0 != bytes[40..72] {
         return None;
     }
     let limits = Limits {

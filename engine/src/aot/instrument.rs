@@ -36,8 +36,9 @@ use wasm_encoder::{
 };
 
 use crate::limits::{MAX_CALL_DEPTH, MAX_MEMORY_PAGES, MAX_VALUE_STACK};
-use crate::module::{Module, ValueType};
+use crate::module::Module;
 use crate::translation::GasPoint;
+use crate::types::ValueType;
 
 /// The module the helper imports come from.
 pub(crate) const HELPER_MODULE: &str = "__ssvm";

@@ -10,7 +10,7 @@
 //! SIMD, threads and the other proposals are off in wasmtime too.
 //!
 //! The EEI, `bignum` and `debug` functions are wasmtime host functions over the same
-//! [`crate::eei`] code the interpreter calls, reading and writing the gas global; the
+//! `execution::eei` code the interpreter calls, reading and writing the gas global; the
 //! memory and gas handles are cached in the store, so a host call does no lookups.
 //!
 //! Compiled contracts are cached in memory and, with [`AotOptions::cache_dir`], on disk
@@ -37,11 +37,16 @@ use wasmtime::{
 pub use cache::{ENGINE_VERSION, MAGIC, WASMTIME_VERSION};
 pub use instrument::InstrumentError;
 
+use crate::execution::eei;
+use crate::execution::run::{ExecutionResult, Failure, conclude};
 use crate::execution::{Env, Halt, Trap, charge_declared_pages};
+use crate::gas::GasSchedule;
 use crate::host::{Host, Message};
+use crate::imports::{BIGNUM_FUNCTIONS, DEBUG_FUNCTIONS, EEI_FUNCTIONS, HostFunction, Import};
 use crate::limits::{MAX_MEMORY_PAGES, WASM_PAGE_SIZE};
-use crate::module::{HostFunction, Import, Module, ModuleKind, ValueType};
-use crate::{Config, ExecutionResult, Failure, GasSchedule, Status, ValidationError};
+use crate::module::Module;
+use crate::types::{Config, ModuleKind, Status, ValueType};
+use crate::validation::ValidationError;
 
 /// Bytes of native stack compiled code may use (wasmtime's `max_wasm_stack`): far above
 /// what [`crate::limits::MAX_VALUE_STACK`] cells in [`crate::limits::MAX_CALL_DEPTH`]
@@ -262,7 +267,7 @@ fn call_builtin(
     };
     let schedule = state.schedule;
     let (outcome, gas) = state.with_env(gas, |env| {
-        crate::eei::call_builtin(function, &schedule, &mut cells, bytes, env)
+        eei::call_builtin(function, &schedule, &mut cells, bytes, env)
     });
     global.set(&mut caller, Val::I64(gas as i64))?;
     outcome.map_err(halt)?;
@@ -421,7 +426,7 @@ impl AotEngine {
             &engine,
         )
         .map_err(fail)?;
-        let builtins = crate::eei::EEI_FUNCTIONS
+        let builtins = EEI_FUNCTIONS
             .iter()
             .map(|f| {
                 (
@@ -432,7 +437,7 @@ impl AotEngine {
                     f.results,
                 )
             })
-            .chain(crate::bignum::BIGNUM_FUNCTIONS.iter().map(|f| {
+            .chain(BIGNUM_FUNCTIONS.iter().map(|f| {
                 (
                     "bignum",
                     f.name,
@@ -441,7 +446,7 @@ impl AotEngine {
                     f.results,
                 )
             }))
-            .chain(crate::eei::DEBUG_FUNCTIONS.iter().map(|f| {
+            .chain(DEBUG_FUNCTIONS.iter().map(|f| {
                 (
                     "debug",
                     f.name,
@@ -620,7 +625,7 @@ impl AotEngine {
             },
         };
         (
-            crate::conclude(config, message, end, state.output, gas_left, state.refund),
+            conclude(config, message, end, state.output, gas_left, state.refund),
             pages,
         )
     }
@@ -629,7 +634,7 @@ impl AotEngine {
 /// The result of an instantiation that failed.
 fn failure_of(config: &Config, message: &Message<'_>, error: &wasmtime::Error) -> ExecutionResult {
     match stop_of(error) {
-        Some(stop) => crate::conclude(config, message, Err(stop), Vec::new(), 0, 0),
+        Some(stop) => conclude(config, message, Err(stop), Vec::new(), 0, 0),
         None => ExecutionResult::error(Status::InternalError),
     }
 }

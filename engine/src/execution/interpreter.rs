@@ -9,7 +9,7 @@
 //! spill the hot ones. Calls push a [`Frame`] and move the frame pointer; the callee's
 //! parameters are already in place because the caller computed its arguments into the
 //! registers where the callee's frame begins. Host (EEI, `bignum`, external) calls go
-//! through [`crate::eei::call_host`].
+//! through [`super::eei::call_host`].
 //!
 //! This is the engine's only `unsafe` code: instruction fetch and register accesses go
 //! through raw pointers without bounds checks. [`crate::ir::verify`] proves, for every
@@ -164,7 +164,7 @@ impl<H: Host + ?Sized> Machine<'_, '_, H> {
     fn call_host(&mut self, import: u32, base: Slot, gas: &mut u64) -> Result<*mut u64, Halt> {
         self.env.gas = *gas;
         let args = &mut self.regs[self.bp + base.index()..];
-        let outcome = crate::eei::call_host(self.module, import, args, self.memory, self.env);
+        let outcome = super::eei::call_host(self.module, import, args, self.memory, self.env);
         *gas = self.env.gas;
         outcome?;
         Ok(self.frame_pointer())

@@ -6,19 +6,23 @@
 //! segments, then the start function), and for contracts charges the declared memory
 //! pages at the schedule's page price before allocating them.
 
+pub(crate) mod bignum;
+pub(crate) mod eei;
 #[allow(unsafe_code)]
 pub(crate) mod interpreter;
 pub(crate) mod memory;
 pub(crate) mod numeric;
+pub(crate) mod run;
 
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::Status;
+use crate::gas::GasSchedule;
 use crate::host::{Host, Message};
 use crate::limits::{MAX_MEMORY_PAGES, WASM_PAGE_SIZE};
 use crate::module::{Module, SegmentMode};
+use crate::types::Status;
 
 /// Why an execution stopped abnormally.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -151,7 +155,7 @@ impl<H: Host + ?Sized> Env<'_, H> {
 /// page price, on instantiation; out of gas leaves `gas` at 0. Both execution paths
 /// charge through this.
 pub(crate) fn charge_declared_pages(
-    schedule: &crate::GasSchedule,
+    schedule: &GasSchedule,
     pages: u32,
     gas: &mut u64,
 ) -> Result<(), Trap> {

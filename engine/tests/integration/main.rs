@@ -7,6 +7,7 @@ mod contracts;
 mod docs;
 mod eei;
 mod gas;
+mod layers;
 #[cfg(feature = "aot")]
 mod limits;
 mod shared;

@@ -14,129 +14,20 @@
 //!
 //! Arithmetic uses `ruint` (see BENCHMARKS.md for the comparison with primitive-types).
 
-use crate::execution::{Env, Halt, Trap};
+use super::{Env, Halt, Trap, memory};
 use crate::gas::BignumCosts;
 use crate::host::{Host, U256};
-use crate::module::ValueType;
-
-/// A native 256-bit operation.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum BignumFunction {
-    Add256,
-    Sub256,
-    Mul256,
-    Div256,
-    Mod256,
-    AddMod256,
-    MulMod256,
-    Exp256,
-    Lt256,
-    Eq256,
-    MulModMont256,
-}
-
-/// One row of the `bignum` import table.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct BignumImport {
-    /// The operation.
-    pub function: BignumFunction,
-    /// Its import name in module `bignum`.
-    pub name: &'static str,
-    /// Parameter types (all i32 pointers).
-    pub params: &'static [ValueType],
-    /// Result types.
-    pub results: &'static [ValueType],
-}
-
-const P: ValueType = ValueType::I32;
-
-/// The `bignum` namespace, in [`BignumFunction`] order.
-pub const BIGNUM_FUNCTIONS: &[BignumImport] = &[
-    BignumImport {
-        function: BignumFunction::Add256,
-        name: "add256",
-        params: &[P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::Sub256,
-        name: "sub256",
-        params: &[P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::Mul256,
-        name: "mul256",
-        params: &[P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::Div256,
-        name: "div256",
-        params: &[P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::Mod256,
-        name: "mod256",
-        params: &[P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::AddMod256,
-        name: "addmod256",
-        params: &[P, P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::MulMod256,
-        name: "mulmod256",
-        params: &[P, P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::Exp256,
-        name: "exp256",
-        params: &[P, P, P],
-        results: &[],
-    },
-    BignumImport {
-        function: BignumFunction::Lt256,
-        name: "lt256",
-        params: &[P, P],
-        results: &[P],
-    },
-    BignumImport {
-        function: BignumFunction::Eq256,
-        name: "eq256",
-        params: &[P, P],
-        results: &[P],
-    },
-    BignumImport {
-        function: BignumFunction::MulModMont256,
-        name: "mulmodmont256",
-        params: &[P, P, P, P, P],
-        results: &[],
-    },
-];
-
-/// The `bignum` import named `name`.
-pub fn lookup(name: &str) -> Option<&'static BignumImport> {
-    BIGNUM_FUNCTIONS.iter().find(|f| f.name == name)
-}
+use crate::imports::{BIGNUM_FUNCTIONS, BignumFunction};
 
 fn load(memory: &[u8], ptr: u64) -> Result<U256, Trap> {
-    let range =
-        crate::execution::memory::range(ptr, 32, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
+    let range = memory::range(ptr, 32, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
     let mut bytes = [0u8; 32];
     bytes.copy_from_slice(&memory[range]);
     Ok(U256::from_le_bytes(bytes))
 }
 
 fn store(memory: &mut [u8], ptr: u64, value: U256) -> Result<(), Trap> {
-    let range =
-        crate::execution::memory::range(ptr, 32, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
+    let range = memory::range(ptr, 32, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
     memory[range].copy_from_slice(&value.to_le_bytes::<32>());
     Ok(())
 }
@@ -151,15 +42,7 @@ pub(crate) fn execute<H: Host + ?Sized>(
 ) -> Result<(), Halt> {
     use BignumFunction as B;
     let ptr = |i: usize| u64::from(args[i] as u32);
-    let static_cost = match function {
-        B::Add256 | B::Sub256 => costs.add,
-        B::Mul256 => costs.mul,
-        B::Div256 | B::Mod256 => costs.div,
-        B::AddMod256 | B::MulMod256 => costs.modular,
-        B::MulModMont256 => costs.montgomery,
-        B::Lt256 | B::Eq256 => costs.compare,
-        B::Exp256 => costs.exp,
-    };
+    let static_cost = BIGNUM_FUNCTIONS[function as usize].gas.cost(costs);
     env.charge(static_cost)?;
     let a = load(memory, ptr(0))?;
     let b = load(memory, ptr(1))?;
@@ -177,8 +60,7 @@ pub(crate) fn execute<H: Host + ?Sized>(
         }
         B::MulModMont256 => {
             let m = load(memory, ptr(2))?;
-            let range = crate::execution::memory::range(ptr(3), 8, memory.len())
-                .ok_or(Trap::InvalidMemoryAccess)?;
+            let range = memory::range(ptr(3), 8, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
             let mut inv = [0u8; 8];
             inv.copy_from_slice(&memory[range]);
             let result = montgomery_multiply(a, b, m, u64::from_le_bytes(inv));
@@ -257,13 +139,6 @@ mod tests {
             inv = inv.wrapping_mul(2u64.wrapping_sub(m0.wrapping_mul(inv)));
         }
         inv.wrapping_neg()
-    }
-
-    #[test]
-    fn table_is_in_enum_order() {
-        for (i, f) in BIGNUM_FUNCTIONS.iter().enumerate() {
-            assert_eq!(f.function as usize, i, "{}", f.name);
-        }
     }
 
     #[test]

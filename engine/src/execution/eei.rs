@@ -13,282 +13,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::execution::{Env, Halt, Trap};
-use crate::gas::{EeiCosts, words};
-use crate::host::{Address, Bytes32, CallKind, Host, Message, U256};
+use super::{Env, Halt, Trap, bignum, memory};
+use crate::gas::{EeiCosts, GasSchedule, words};
+use crate::host::{Address, Bytes32, CallKind, CallOutcome, Host, Message, U256};
+use crate::imports::{DEBUG_FUNCTIONS, DebugFunction, EEI_FUNCTIONS, EeiFunction, HostFunction};
 use crate::limits::{BLOCK_HASH_HISTORY, MAX_CONTRACT_CALL_DEPTH, MAX_LOG_TOPICS};
-use crate::module::{HostFunction, Module, ValueType};
-use crate::{Status, keccak256};
-
-const I32: ValueType = ValueType::I32;
-const I64: ValueType = ValueType::I64;
-
-/// An EEI function.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum EeiFunction {
-    UseGas,
-    GetGasLeft,
-    GetAddress,
-    GetExternalBalance,
-    GetBlockHash,
-    GetCallDataSize,
-    CallDataCopy,
-    GetCaller,
-    GetCallValue,
-    CodeCopy,
-    GetCodeSize,
-    ExternalCodeCopy,
-    GetExternalCodeSize,
-    GetBlockCoinbase,
-    GetBlockDifficulty,
-    GetBlockGasLimit,
-    GetTxGasPrice,
-    Log,
-    GetBlockNumber,
-    GetBlockTimestamp,
-    GetTxOrigin,
-    StorageStore,
-    StorageLoad,
-    Finish,
-    Revert,
-    GetReturnDataSize,
-    ReturnDataCopy,
-    Call,
-    CallCode,
-    CallDelegate,
-    CallStatic,
-    Create,
-    Create2,
-    SelfDestruct,
-    GetChainId,
-}
-
-/// The static part of an EEI function's gas, named after [`EeiCosts`] fields.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum StaticGas {
-    /// Nothing static (`finish`, `revert`; `useGas` charges its argument).
-    None,
-    /// [`EeiCosts::base`].
-    Base,
-    /// [`EeiCosts::verylow`].
-    VeryLow,
-    /// [`EeiCosts::balance`].
-    Balance,
-    /// [`EeiCosts::extcode`].
-    ExtCode,
-    /// [`EeiCosts::blockhash`].
-    BlockHash,
-    /// [`EeiCosts::storage_load`].
-    StorageLoad,
-    /// [`EeiCosts::storage_store_change`].
-    StorageStore,
-    /// [`EeiCosts::log`].
-    Log,
-    /// [`EeiCosts::call`].
-    Call,
-    /// [`EeiCosts::create`].
-    Create,
-    /// [`EeiCosts::selfdestruct`].
-    SelfDestruct,
-}
-
-impl StaticGas {
-    /// The amount under `costs`.
-    pub const fn cost(self, costs: &EeiCosts) -> u64 {
-        match self {
-            StaticGas::None => 0,
-            StaticGas::Base => costs.base,
-            StaticGas::VeryLow => costs.verylow,
-            StaticGas::Balance => costs.balance,
-            StaticGas::ExtCode => costs.extcode,
-            StaticGas::BlockHash => costs.blockhash,
-            StaticGas::StorageLoad => costs.storage_load,
-            StaticGas::StorageStore => costs.storage_store_change,
-            StaticGas::Log => costs.log,
-            StaticGas::Call => costs.call,
-            StaticGas::Create => costs.create,
-            StaticGas::SelfDestruct => costs.selfdestruct,
-        }
-    }
-}
-
-/// One row of the import table.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct EeiImport {
-    /// The function.
-    pub function: EeiFunction,
-    /// Its import name in module `ethereum`.
-    pub name: &'static str,
-    /// Parameter types.
-    pub params: &'static [ValueType],
-    /// Result types.
-    pub results: &'static [ValueType],
-    /// Static gas, charged before anything else.
-    pub gas: StaticGas,
-    /// What is charged on top of the static gas.
-    pub dynamic_gas: &'static str,
-}
-
-macro_rules! eei_table {
-    ($($function:ident $name:literal ($($p:ident),*) -> ($($r:ident),*) $gas:ident $dynamic:literal;)*) => {
-        /// Every EEI import, in [`EeiFunction`] order.
-        pub const EEI_FUNCTIONS: &[EeiImport] = &[
-            $(EeiImport {
-                function: EeiFunction::$function,
-                name: $name,
-                params: &[$($p),*],
-                results: &[$($r),*],
-                gas: StaticGas::$gas,
-                dynamic_gas: $dynamic,
-            },)*
-        ];
-    };
-}
-
-eei_table! {
-    UseGas "useGas" (I64) -> () None "the argument";
-    GetGasLeft "getGasLeft" () -> (I64) Base "";
-    GetAddress "getAddress" (I32) -> () Base "";
-    GetExternalBalance "getExternalBalance" (I32, I32) -> () Balance "";
-    GetBlockHash "getBlockHash" (I64, I32) -> (I32) BlockHash "";
-    GetCallDataSize "getCallDataSize" () -> (I32) Base "";
-    CallDataCopy "callDataCopy" (I32, I32, I32) -> () VeryLow "3 per word copied";
-    GetCaller "getCaller" (I32) -> () Base "";
-    GetCallValue "getCallValue" (I32) -> () Base "";
-    CodeCopy "codeCopy" (I32, I32, I32) -> () VeryLow "3 per word copied";
-    GetCodeSize "getCodeSize" () -> (I32) Base "";
-    ExternalCodeCopy "externalCodeCopy" (I32, I32, I32, I32) -> () ExtCode "3 per word copied";
-    GetExternalCodeSize "getExternalCodeSize" (I32) -> (I32) ExtCode "";
-    GetBlockCoinbase "getBlockCoinbase" (I32) -> () Base "";
-    GetBlockDifficulty "getBlockDifficulty" (I32) -> () Base "";
-    GetBlockGasLimit "getBlockGasLimit" () -> (I64) Base "";
-    GetTxGasPrice "getTxGasPrice" (I32) -> () Base "";
-    Log "log" (I32, I32, I32, I32, I32, I32, I32) -> () Log "375 per topic + 8 per data byte";
-    GetBlockNumber "getBlockNumber" () -> (I64) Base "";
-    GetBlockTimestamp "getBlockTimestamp" () -> (I64) Base "";
-    GetTxOrigin "getTxOrigin" (I32) -> () Base "";
-    StorageStore "storageStore" (I32, I32) -> () StorageStore "+15000 when a zero slot becomes non-zero; clearing refunds 15000";
-    StorageLoad "storageLoad" (I32, I32) -> () StorageLoad "";
-    Finish "finish" (I32, I32) -> () None "";
-    Revert "revert" (I32, I32) -> () None "";
-    GetReturnDataSize "getReturnDataSize" () -> (I32) Base "";
-    ReturnDataCopy "returnDataCopy" (I32, I32, I32) -> () VeryLow "3 per word copied";
-    Call "call" (I64, I32, I32, I32, I32) -> (I32) Call "+9000 with value, +25000 with value to a new account, + forwarded gas";
-    CallCode "callCode" (I64, I32, I32, I32, I32) -> (I32) Call "+9000 with value, + forwarded gas";
-    CallDelegate "callDelegate" (I64, I32, I32, I32) -> (I32) Call "+ forwarded gas";
-    CallStatic "callStatic" (I64, I32, I32, I32) -> (I32) Call "+ forwarded gas";
-    Create "create" (I32, I32, I32, I32) -> (I32) Create "+ all but 1/64 of the remaining gas, forwarded";
-    Create2 "create2" (I32, I32, I32, I32, I32) -> (I32) Create "6 per word of init code (EIP-1014) + all but 1/64 forwarded";
-    SelfDestruct "selfDestruct" (I32) -> () SelfDestruct "+25000 if the beneficiary does not exist; refunds 24000 once";
-    GetChainId "getChainId" (I32) -> () Base "";
-}
-
-/// The EEI import named `name`.
-pub fn lookup(name: &str) -> Option<&'static EeiImport> {
-    EEI_FUNCTIONS.iter().find(|f| f.name == name)
-}
-
-/// A `debug` namespace function.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum DebugFunction {
-    Print32,
-    Print64,
-    PrintMem,
-    PrintMemHex,
-    PrintStorage,
-    PrintStorageHex,
-}
-
-/// A `debug` import.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct DebugImport {
-    /// The function.
-    pub function: DebugFunction,
-    /// Its import name in module `debug`.
-    pub name: &'static str,
-    /// Parameter types.
-    pub params: &'static [ValueType],
-    /// Result types.
-    pub results: &'static [ValueType],
-}
-
-/// The `debug` namespace (Hera's debugging helpers; free of charge).
-pub const DEBUG_FUNCTIONS: &[DebugImport] = &[
-    DebugImport {
-        function: DebugFunction::Print32,
-        name: "print32",
-        params: &[I32],
-        results: &[],
-    },
-    DebugImport {
-        function: DebugFunction::Print64,
-        name: "print64",
-        params: &[I64],
-        results: &[],
-    },
-    DebugImport {
-        function: DebugFunction::PrintMem,
-        name: "printMem",
-        params: &[I32, I32],
-        results: &[],
-    },
-    DebugImport {
-        function: DebugFunction::PrintMemHex,
-        name: "printMemHex",
-        params: &[I32, I32],
-        results: &[],
-    },
-    DebugImport {
-        function: DebugFunction::PrintStorage,
-        name: "printStorage",
-        params: &[I32],
-        results: &[],
-    },
-    DebugImport {
-        function: DebugFunction::PrintStorageHex,
-        name: "printStorageHex",
-        params: &[I32],
-        results: &[],
-    },
-];
-
-/// The `debug` import named `name`.
-pub fn lookup_debug(name: &str) -> Option<&'static DebugImport> {
-    DEBUG_FUNCTIONS.iter().find(|f| f.name == name)
-}
-
-/// The import table as a Markdown table (the source of `docs/EEI.md`).
-pub fn markdown_table(costs: &EeiCosts) -> String {
-    let mut out =
-        String::from("| import | signature | static gas | dynamic gas |\n|---|---|---|---|\n");
-    for f in EEI_FUNCTIONS {
-        let types = |ts: &[ValueType]| {
-            ts.iter()
-                .map(|t| match t {
-                    ValueType::I32 => "i32",
-                    ValueType::I64 => "i64",
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let results = if f.results.is_empty() {
-            String::new()
-        } else {
-            format!(" -> {}", types(f.results))
-        };
-        out.push_str(&format!(
-            "| `{}` | ({}){} | {} | {} |\n",
-            f.name,
-            types(f.params),
-            results,
-            f.gas.cost(costs),
-            f.dynamic_gas
-        ));
-    }
-    out
-}
+use crate::module::Module;
+use crate::types::{Status, keccak256};
 
 // ---------------------------------------------------------------- memory helpers
 
@@ -299,14 +30,13 @@ fn arg32(args: &[u64], index: usize) -> u64 {
 }
 
 fn read(memory: &[u8], ptr: u64, len: u64) -> Result<&[u8], Trap> {
-    let range =
-        crate::execution::memory::range(ptr, len, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
+    let range = memory::range(ptr, len, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
     Ok(&memory[range])
 }
 
 fn write(memory: &mut [u8], ptr: u64, bytes: &[u8]) -> Result<(), Trap> {
-    let range = crate::execution::memory::range(ptr, bytes.len() as u64, memory.len())
-        .ok_or(Trap::InvalidMemoryAccess)?;
+    let range =
+        memory::range(ptr, bytes.len() as u64, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
     memory[range].copy_from_slice(bytes);
     Ok(())
 }
@@ -344,8 +74,7 @@ fn write_u128(memory: &mut [u8], ptr: u64, value: &U256) -> Result<(), Trap> {
 /// Copies `len` bytes of `source` from `offset` to memory at `ptr`; the source range
 /// must lie within `source` (no zero fill).
 fn copy_out(memory: &mut [u8], ptr: u64, source: &[u8], offset: u64, len: u64) -> Result<(), Trap> {
-    let from = crate::execution::memory::range(offset, len, source.len())
-        .ok_or(Trap::InvalidMemoryAccess)?;
+    let from = memory::range(offset, len, source.len()).ok_or(Trap::InvalidMemoryAccess)?;
     write(memory, ptr, &source[from])
 }
 
@@ -384,7 +113,7 @@ pub(crate) fn call_host<H: Host + ?Sized>(
 /// Both execution paths call this.
 pub(crate) fn call_builtin<H: Host + ?Sized>(
     function: HostFunction,
-    schedule: &crate::GasSchedule,
+    schedule: &GasSchedule,
     args: &mut [u64],
     memory: &mut [u8],
     env: &mut Env<'_, H>,
@@ -397,9 +126,12 @@ pub(crate) fn call_builtin<H: Host + ?Sized>(
             eei(function, costs, args, memory, env)
         }
         HostFunction::Bignum(function) => {
-            crate::bignum::execute(function, &schedule.bignum, args, memory, env)
+            bignum::execute(function, &schedule.bignum, args, memory, env)
         }
-        HostFunction::Debug(function) => debug(function, args, memory, env),
+        HostFunction::Debug(function) => {
+            env.charge(DEBUG_FUNCTIONS[function as usize].gas.cost(&schedule.eei))?;
+            debug(function, args, memory, env)
+        }
         HostFunction::External(_) => Err(Halt::Trap(Trap::HostTrap)),
     }
 }
@@ -465,8 +197,7 @@ fn eei<H: Host + ?Sized>(
             let (out, offset, len) = (arg32(args, 1), arg32(args, 2), arg32(args, 3));
             env.charge(costs.copy_word * words(len))?;
             let address = read_address(memory, arg32(args, 0))?;
-            let range = crate::execution::memory::range(out, len, memory.len())
-                .ok_or(Trap::InvalidMemoryAccess)?;
+            let range = memory::range(out, len, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;
             let copied = env
                 .host
                 .copy_code(&address, offset as usize, &mut memory[range]);
@@ -641,7 +372,7 @@ fn call<H: Host + ?Sized>(
     let outcome = if env.keccak_system_contract && target == keccak_address && !transfers_value {
         let cost = costs.keccak256 + costs.keccak256_word * words(input.len() as u64);
         if gas >= cost {
-            crate::host::CallOutcome {
+            CallOutcome {
                 status: Status::Success,
                 output: keccak256(input).0.to_vec(),
                 gas_left: gas - cost,
@@ -649,7 +380,7 @@ fn call<H: Host + ?Sized>(
                 create_address: None,
             }
         } else {
-            crate::host::CallOutcome::failure()
+            CallOutcome::failure()
         }
     } else {
         let (recipient, sender) = match kind {
@@ -767,41 +498,4 @@ fn debug<H: Host + ?Sized>(
     };
     env.host.debug_print(&line);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_is_in_enum_order_and_complete() {
-        assert_eq!(
-            EEI_FUNCTIONS.len(),
-            35,
-            "33 EEI functions plus create2 and getChainId"
-        );
-        for (i, f) in EEI_FUNCTIONS.iter().enumerate() {
-            assert_eq!(f.function as usize, i, "{}", f.name);
-            assert_eq!(lookup(f.name), Some(f));
-        }
-        assert!(lookup("nonexistent").is_none());
-    }
-
-    #[test]
-    fn hera_static_costs() {
-        let costs = EeiCosts::BYZANTIUM;
-        let cost = |name| lookup(name).unwrap().gas.cost(&costs);
-        assert_eq!(cost("getGasLeft"), 2);
-        assert_eq!(cost("callDataCopy"), 3);
-        assert_eq!(cost("getExternalBalance"), 400);
-        assert_eq!(cost("getBlockHash"), 800);
-        assert_eq!(cost("externalCodeCopy"), 700);
-        assert_eq!(cost("storageLoad"), 200);
-        assert_eq!(cost("storageStore"), 5000);
-        assert_eq!(cost("log"), 375);
-        assert_eq!(cost("call"), 700);
-        assert_eq!(cost("create2"), 32000);
-        assert_eq!(cost("selfDestruct"), 5000);
-        assert_eq!(cost("finish"), 0);
-    }
 }
