@@ -10,20 +10,22 @@
 
 mod kernels;
 
-use std::sync::OnceLock;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kernels::WORKLOADS;
 use ssvm_contracts::{BIGNUM_DEMO, CALLER, COUNTER, ERC20};
+use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotInstance, AotOptions};
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::world::{Engine, World};
 use ssvm_engine::{
     Address, CallKind, Config, ExecutionResult, GasSchedule, Message, Module, Status,
 };
 
-fn engine() -> &'static AotEngine {
-    static ENGINE: OnceLock<AotEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| AotEngine::new(AotOptions::default()).expect("AOT engine"))
+fn engine() -> &'static Arc<AotEngine> {
+    static ENGINE: OnceLock<Arc<AotEngine>> = OnceLock::new();
+    ENGINE.get_or_init(|| Arc::new(AotEngine::new(AotOptions::default()).expect("AOT engine")))
 }
 
 fn aot(bytes: &[u8], export: &'static str) -> impl FnMut(u64) -> u64 {
@@ -33,7 +35,7 @@ fn aot(bytes: &[u8], export: &'static str) -> impl FnMut(u64) -> u64 {
         .func_signature(module.exported_func(export).unwrap())
         .unwrap()
         .clone();
-    let mut host = MockHost::new(config);
+    let mut host = World::empty(config, Backend::Interpreter);
     let mut gas = u64::MAX;
     let mut instance =
         AotInstance::instantiate(engine(), &config, &module, bytes, &mut host, &mut gas).unwrap();
@@ -161,7 +163,7 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-fn call_counter(host: &mut MockHost, counter: Address) -> ExecutionResult {
+fn call_counter(host: &mut World, counter: Address) -> ExecutionResult {
     let message = Message {
         kind: CallKind::Call,
         recipient: counter,
@@ -169,9 +171,8 @@ fn call_counter(host: &mut MockHost, counter: Address) -> ExecutionResult {
         gas: 1_000_000,
         ..Message::default()
     };
-    let code = host.accounts[&counter].code.clone();
-    let config = Config::contract(GasSchedule::V1);
-    (host.runner)(&config, host, &message, &code)
+    let code = host.accounts()[&counter].code.clone();
+    host.executor().execute(host, &message, &code)
 }
 
 /// A compiled contract loaded from the disk cache and found in memory; one call of the
@@ -202,13 +203,16 @@ fn load(c: &mut Criterion) {
     std::fs::remove_dir_all(&dir).ok();
 
     let mut group = c.benchmark_group("aot-call");
-    let mut interpreted = MockHost::new(config);
+    let mut interpreted = World::empty(config, Backend::Interpreter);
     let counter = Address([0xc0; 20]);
     interpreted.set_account(counter, Default::default(), COUNTER.to_vec());
     // The first call takes the counter's deployment branch; then both paths count.
     call_counter(&mut interpreted, counter);
     let mut native = interpreted.clone();
-    native.runner = |config, host, message, code| engine().execute(config, host, message, code);
+    native.set_executor(Rc::new(Engine {
+        config,
+        backend: Backend::Aot(engine().clone()),
+    }));
     for _ in 0..2 {
         let expected = call_counter(&mut interpreted, counter);
         assert_eq!(expected.status, Status::Success);

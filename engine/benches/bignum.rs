@@ -6,13 +6,14 @@
 //! `cargo bench -p ssvm-engine --bench bignum`
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::Backend;
+use ssvm_engine::world::World;
 use ssvm_engine::{Address, CallKind, Config, GasSchedule, Message, Status, U256};
 
 const ITERATIONS: u32 = 2_000;
 
-fn deploy() -> (MockHost, Address) {
-    let mut host = MockHost::new(Config::contract(GasSchedule::V1));
+fn deploy() -> (World, Address) {
+    let mut host = World::empty(Config::contract(GasSchedule::V1), Backend::Interpreter);
     let outcome = host.transact(&Message {
         kind: CallKind::Create,
         gas: 10_000_000,

@@ -4,7 +4,7 @@
 //! its gas and enforces static mode, depth and value rules; a host only answers
 //! questions about state and performs effects, with plain Rust types in and out. Four
 //! hosts implement it: the FRAME pallet, the EVMC adapter, the state-test runner and
-//! [`crate::mock::MockHost`].
+//! the in-memory [`crate::world::World`].
 
 use alloc::vec::Vec;
 use core::fmt;

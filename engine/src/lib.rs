@@ -8,7 +8,7 @@
 //! arithmetic ([`bignum`]), and reaches the chain only through the [`Host`] trait.
 //!
 //! ```
-//! use ssvm_engine::{execute, mock::MockHost, Config, Message, Status, GasSchedule};
+//! use ssvm_engine::{execute, world::World, Backend, Config, Message, Status, GasSchedule};
 //!
 //! let code = wat::parse_str(r#"(module
 //!     (import "ethereum" "finish" (func $finish (param i32 i32)))
@@ -16,7 +16,7 @@
 //!     (data (i32.const 0) "hi")
 //!     (func (export "main") (call $finish (i32.const 0) (i32.const 2))))"#).unwrap();
 //! let config = Config::contract(GasSchedule::V1);
-//! let mut host = MockHost::new(config);
+//! let mut host = World::empty(config, Backend::Interpreter);
 //! let result = execute(&config, &mut host, &Message { gas: 100_000, ..Message::default() }, &code);
 //! assert_eq!(result.status, Status::Success);
 //! assert_eq!(result.output, b"hi");
@@ -47,25 +47,30 @@ extern crate std;
 //   6  module                 the validated, translated module
 //   7  execution              Env/Trap/Halt, instances, the interpreter, the EEI and
 //                             bignum implementations, the run driver
-//   8  mock, aot              the test host; native code (std only)
+//   8  aot                    native code (std only)
+//   9  backend                the one switch between the execution paths
+//  10  world                  the in-memory Ethereum world of tests and runners (std)
 
 // The AOT loader: wasmtime's artifact loading and the store's host pointer are unsafe,
 // each with a `SAFETY` comment.
 #[cfg(feature = "aot")]
 #[allow(unsafe_code)]
 pub mod aot;
+pub mod backend;
 mod execution;
 pub mod gas;
 pub mod host;
 pub mod imports;
 pub mod ir;
 pub mod limits;
-pub mod mock;
 pub mod module;
 mod translation;
 pub mod types;
 pub mod validation;
+#[cfg(feature = "std")]
+pub mod world;
 
+pub use backend::Backend;
 pub use execution::run::{ExecutionResult, Failure, execute, execute_module};
 pub use execution::{Instance, Trap};
 pub use gas::GasSchedule;

@@ -3,7 +3,7 @@
 //! metering, which settles a disagreement between ssvm and wasmi (wasmi has bugs of its
 //! own). All run the same host functions ([`crate::generate::PLAIN_IMPORTS`]).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ssvm_engine::aot::{AotEngine, AotInstance, AotOptions};
 use ssvm_engine::{
@@ -15,9 +15,9 @@ use ssvm_engine::{
 pub type SsvmOutcome = Result<Vec<u64>, Trap>;
 
 /// The AOT engine of the process (compiling is per module; the engine is shared).
-pub fn aot_engine() -> &'static AotEngine {
-    static ENGINE: OnceLock<AotEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| AotEngine::new(AotOptions::default()).expect("AOT engine"))
+pub fn aot_engine() -> &'static Arc<AotEngine> {
+    static ENGINE: OnceLock<Arc<AotEngine>> = OnceLock::new();
+    ENGINE.get_or_init(|| Arc::new(AotEngine::new(AotOptions::default()).expect("AOT engine")))
 }
 
 /// The host functions of generated plain modules, shared by every engine: `args` are raw

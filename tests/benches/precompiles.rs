@@ -9,27 +9,29 @@
 //! `cargo bench -p ssvm-tests --bench precompiles`; skipped with a message without
 //! `../shared` (set SSVM_SHARED_DIR to point elsewhere).
 
-use std::sync::OnceLock;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotOptions};
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::world::{Engine, World};
 use ssvm_engine::{CallKind, CallOutcome, Config, GasSchedule, Message};
 use ssvm_tests::statetest::{self, parse_address, parse_bytes, parse_u256};
 
 /// Gas for one transaction: the precompiles' vectors take up to ~10^10 under V1.
 const GAS: u64 = 1 << 50;
 
-fn engine() -> &'static AotEngine {
-    static ENGINE: OnceLock<AotEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| AotEngine::new(AotOptions::default()).expect("AOT engine"))
+fn engine() -> &'static Arc<AotEngine> {
+    static ENGINE: OnceLock<Arc<AotEngine>> = OnceLock::new();
+    ENGINE.get_or_init(|| Arc::new(AotEngine::new(AotOptions::default()).expect("AOT engine")))
 }
 
-/// A state test's pre-state on a mock host, the transaction, and the largest code
+/// A state test's pre-state in a world, the transaction, and the largest code
 /// (the precompile itself).
 struct Workload {
     name: String,
-    host: MockHost,
+    host: World,
     message: Message<'static>,
     precompile: Vec<u8>,
 }
@@ -40,7 +42,7 @@ fn workload(path: &std::path::Path) -> anyhow::Result<Workload> {
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("no test"))?;
-    let mut host = MockHost::new(Config::contract(GasSchedule::V1));
+    let mut host = World::empty(Config::contract(GasSchedule::V1), Backend::Interpreter);
     let mut precompile = Vec::new();
     for (address, account) in &test.pre {
         let code = parse_bytes(&account.code)?;
@@ -70,10 +72,13 @@ fn workload(path: &std::path::Path) -> anyhow::Result<Workload> {
     })
 }
 
-fn run(host: &MockHost, message: &Message<'_>, aot: bool) -> CallOutcome {
+fn run(host: &World, message: &Message<'_>, aot: bool) -> CallOutcome {
     let mut host = host.clone();
     if aot {
-        host.runner = |config, host, message, code| engine().execute(config, host, message, code);
+        host.set_executor(Rc::new(Engine {
+            config: Config::contract(GasSchedule::V1),
+            backend: Backend::Aot(engine().clone()),
+        }));
     }
     host.transact(message)
 }

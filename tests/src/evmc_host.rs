@@ -21,7 +21,7 @@ use ssvm_evmc::host::{
     to_uint256be,
 };
 
-use crate::world::{Vm, World};
+use ssvm_engine::world::{Executor, World};
 
 /// A loaded EVMC VM.
 pub struct EvmcLibrary {
@@ -167,7 +167,7 @@ impl Drop for EvmcLibrary {
     }
 }
 
-impl Vm for EvmcLibrary {
+impl Executor for EvmcLibrary {
     fn execute(&self, world: &mut World, message: &Message<'_>, code: &[u8]) -> ExecutionResult {
         // SAFETY: `vm` is the live instance the library created; the result is taken
         // once.

@@ -7,7 +7,6 @@
 pub mod evmc_host;
 pub mod roots;
 pub mod statetest;
-pub mod world;
 
 use std::path::{Path, PathBuf};
 

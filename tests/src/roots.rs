@@ -7,7 +7,7 @@ use keccak_hasher::KeccakHasher;
 use rlp::RlpStream;
 use ssvm_engine::{Address, Bytes32, U256, keccak256};
 
-use crate::world::{Account, Log};
+use ssvm_engine::world::{Account, Log};
 
 /// A 256-bit value as RLP wants it: big-endian without leading zeros.
 fn trimmed(bytes: &[u8]) -> &[u8] {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use ssvm_engine::{Address, Bytes32, CallKind, Host, Message, Status, TxContext, U256, keccak256};
 
 use crate::roots::{logs_hash, state_root};
-use crate::world::{Account, Vm, World};
+use ssvm_engine::world::{Account, Executor, World};
 
 /// One state-test file: test name to test.
 pub type TestFile = BTreeMap<String, StateTest>;
@@ -165,7 +165,7 @@ pub fn intrinsic_gas(data: &[u8], create: bool) -> u64 {
 #[derive(Clone)]
 pub struct Options {
     /// Executes the contracts.
-    pub vm: Rc<dyn Vm>,
+    pub vm: Rc<dyn Executor>,
     /// Collect an instruction trace.
     pub trace: bool,
 }
@@ -266,6 +266,8 @@ pub fn execute(test: &StateTest, indexes: Indexes, options: &Options) -> Result<
     let coinbase = context.coinbase;
     let block_gas_limit = context.gas_limit;
     let mut world = World::new(pre_state(test)?, context, options.vm.clone());
+    // The tests' convention: block n hashes to keccak256 of n in decimal.
+    world.hash_unknown_blocks = true;
     if options.trace {
         world.trace = Some(Vec::new());
     }

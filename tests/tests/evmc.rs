@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use ssvm_engine::world::{Account, Executor, World};
 use ssvm_engine::{Address, Bytes32, CallKind, Host, Message, Status, TxContext, U256};
 use ssvm_evmc::ffi::*;
 use ssvm_evmc::host::{take_result, to_message};
 use ssvm_tests::evmc_host::{EvmcLibrary, HOST_INTERFACE, built_library};
-use ssvm_tests::world::{Account, Vm, World};
 
 fn library() -> EvmcLibrary {
     EvmcLibrary::load(&built_library().expect("built libssvm-evmc.so")).expect("loads")
@@ -32,7 +32,7 @@ fn world(vm: Rc<EvmcLibrary>) -> World {
             },
         );
     }
-    World::new(
+    let mut world = World::new(
         accounts,
         TxContext {
             number: 10,
@@ -41,7 +41,9 @@ fn world(vm: Rc<EvmcLibrary>) -> World {
             ..TxContext::default()
         },
         vm,
-    )
+    );
+    world.hash_unknown_blocks = true;
+    world
 }
 
 /// Runs raw `execute` with our host over `world`; returns the released result.
@@ -539,7 +541,7 @@ fn state_tests_through_the_library(engine: &'static str) {
                 );
             }
             let options = ssvm_tests::statetest::Options {
-                vm: Rc::new(vm) as Rc<dyn Vm>,
+                vm: Rc::new(vm) as Rc<dyn Executor>,
                 trace: false,
             };
             let dir = shared.join("ewasm-tests/GeneralStateTests");

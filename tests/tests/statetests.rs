@@ -6,10 +6,11 @@ use std::process::Command;
 use std::rc::Rc;
 use std::time::Instant;
 
+use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotOptions};
+use ssvm_engine::world::{Engine as InProcess, Executor};
 use ssvm_engine::{Config, GasSchedule};
 use ssvm_tests::statetest::{self, Options};
-use ssvm_tests::world::{Aot, InProcess, Vm};
 
 /// 1024 nested contract calls need a large native stack in unoptimized builds.
 fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -31,11 +32,18 @@ enum Engine {
 fn options(engine: Engine) -> Options {
     let mut config = Config::contract(GasSchedule::HERA_UNMETERED);
     config.keccak_system_contract = false;
-    let vm: Rc<dyn Vm> = match engine {
-        Engine::Interpreter => Rc::new(InProcess { config }),
-        Engine::Aot => Rc::new(Aot {
+    let vm: Rc<dyn Executor> = match engine {
+        Engine::Interpreter => Rc::new(InProcess {
             config,
-            engine: AotEngine::new(AotOptions::default()).expect("AOT engine"),
+            backend: Backend::Interpreter,
+        }),
+        Engine::Aot => Rc::new(InProcess {
+            config,
+            backend: Backend::Aot(
+                AotEngine::new(AotOptions::default())
+                    .expect("AOT engine")
+                    .into(),
+            ),
         }),
     };
     Options { vm, trace: false }

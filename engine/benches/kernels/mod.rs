@@ -2,7 +2,8 @@
 //! interpreter.
 
 use ssvm_contracts::kernels::{FIB, LOOPS};
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::Backend;
+use ssvm_engine::world::World;
 use ssvm_engine::{Config, GasSchedule, Instance, Module};
 
 /// (benchmark, module, export, argument)
@@ -19,7 +20,7 @@ pub fn interpreter(schedule: GasSchedule, bytes: &[u8], export: &str) -> impl Fn
     let config = Config::plain(schedule);
     let module: &'static Module = Box::leak(Box::new(Module::new(&config, bytes).unwrap()));
     let func = module.exported_func(export).unwrap();
-    let mut host = MockHost::new(config);
+    let mut host = World::empty(config, Backend::Interpreter);
     let mut gas = u64::MAX;
     let mut instance = Instance::instantiate(module, &mut host, &mut gas).unwrap();
     move |arg| {

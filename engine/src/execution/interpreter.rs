@@ -95,14 +95,17 @@ impl<H: Host + ?Sized> Machine<'_, '_, H> {
         unsafe { self.regs.as_mut_ptr().add(self.bp) }
     }
 
-    /// Whether register `slot` of the running frame, whose base `fp` points at, is
-    /// inside both that frame and the register stack (debug builds check every
-    /// unchecked register access with it).
-    fn register_in_bounds(&self, fp: *const u64, slot: usize) -> bool {
+    /// Panics unless register `slot` of the running frame, whose base `fp` points at,
+    /// is inside both that frame and the register stack: debug builds check every
+    /// unchecked register access with it. Out of line, so that the loop's frame does
+    /// not grow by one panic message per access.
+    #[inline(never)]
+    fn check_register(&self, fp: *const u64, slot: usize) {
         let frame_size = self.stack_used - self.frames.last().map_or(0, |f| f.stack_used as usize);
-        core::ptr::eq(fp, self.regs.as_ptr().wrapping_add(self.bp))
+        let in_bounds = core::ptr::eq(fp, self.regs.as_ptr().wrapping_add(self.bp))
             && slot < frame_size
-            && self.bp + slot < self.regs.len()
+            && self.bp + slot < self.regs.len();
+        assert!(in_bounds, "register {slot} outside the running frame");
     }
 
     /// Enters defined function `callee` with its frame at `base` of the running one;
@@ -169,6 +172,13 @@ impl<H: Host + ?Sized> Machine<'_, '_, H> {
         outcome?;
         Ok(self.frame_pointer())
     }
+}
+
+/// Panics unless `index` is inside the code (`len` instructions): debug builds check
+/// every instruction fetch and jump with it.
+#[inline(never)]
+fn check_code(index: usize, len: usize) {
+    assert!(index < len, "instruction {index} outside the code");
 }
 
 #[inline(always)]
@@ -262,10 +272,9 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
     macro_rules! get {
         ($slot:expr) => {{
             let slot = Slot::index($slot);
-            debug_assert!(
-                machine.register_in_bounds(fp, slot),
-                "register {slot} outside the stack"
-            );
+            if cfg!(debug_assertions) {
+                machine.check_register(fp, slot);
+            }
             // SAFETY: see above.
             unsafe { *fp.add(slot) }
         }};
@@ -274,10 +283,9 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
         ($slot:expr, $value:expr) => {{
             let value: u64 = $value;
             let slot = Slot::index($slot);
-            debug_assert!(
-                machine.register_in_bounds(fp, slot),
-                "register {slot} outside the stack"
-            );
+            if cfg!(debug_assertions) {
+                machine.check_register(fp, slot);
+            }
             // SAFETY: see above.
             unsafe { *fp.add(slot) = value }
         }};
@@ -285,10 +293,9 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
     macro_rules! jump {
         ($target:expr) => {{
             let target = $target as usize;
-            debug_assert!(
-                target < machine.code.len(),
-                "branch to {target} outside the code"
-            );
+            if cfg!(debug_assertions) {
+                check_code(target, machine.code.len());
+            }
             // SAFETY: `ir::verify` checked that branch targets lie inside the function.
             ip = unsafe { code_start.add(target) };
         }};
@@ -451,10 +458,9 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
         // and that every function ends with an instruction that leaves it, so `ip`, which
         // starts at a function's entry, never leaves that function's code. Matching on
         // the instruction in place lets each handler load only the fields it uses.
-        debug_assert!(
-            pc!() < machine.code.len(),
-            "instruction fetch outside the code"
-        );
+        if cfg!(debug_assertions) {
+            check_code(pc!(), machine.code.len());
+        }
         let op = unsafe { &*ip };
         if TRACE {
             machine.env.host.trace(&crate::host::TraceStep {
@@ -480,10 +486,9 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
             Op::BrIfEqz64 { cond, target } => branch_if!(get!(cond) == 0, target),
             Op::BrTable { index, len } => {
                 let entry = (get!(index) as u32).min(len) as usize;
-                debug_assert!(
-                    pc!() + entry < machine.code.len(),
-                    "br_table entry outside the code"
-                );
+                if cfg!(debug_assertions) {
+                    check_code(pc!() + entry, machine.code.len());
+                }
                 // SAFETY: `ir::verify` checked that `len + 1` entries follow.
                 ip = unsafe { ip.add(entry) };
             }
@@ -493,11 +498,9 @@ fn run_loop<H: Host + ?Sized, const TRACE: bool>(
                 do_return!()
             }
             Op::ReturnMany { src, count } => {
-                debug_assert!(
-                    count == 0
-                        || machine.register_in_bounds(fp, src.index() + usize::from(count) - 1),
-                    "results {src}+{count} outside the frame"
-                );
+                if cfg!(debug_assertions) && count != 0 {
+                    machine.check_register(fp, src.index() + usize::from(count) - 1);
+                }
                 // SAFETY: `ir::verify` checked `src + count <= frame_size`; `copy` allows
                 // the overlap of results moving down to the frame base.
                 unsafe { core::ptr::copy(fp.add(src.index()), fp, usize::from(count)) };

@@ -2,12 +2,14 @@
 //! contracts, gas boundaries found by bisection, deep recursion and the limits give the
 //! same status, output, gas, refund, logs and state on both paths.
 
-use std::sync::OnceLock;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use crate::contracts::{abi, address_word, word};
 use ssvm_contracts::{BIGNUM_DEMO, CALLER, CONTRACTS, COUNTER, ERC20, probes};
+use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotOptions};
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::world::{Engine, World};
 use ssvm_engine::{
     Address, CallKind, CallOutcome, Config, ExecutionResult, GasSchedule, Message, Status, U256,
     execute,
@@ -18,71 +20,71 @@ const BOB: Address = Address([0xb0; 20]);
 const GAS: u64 = 10_000_000;
 
 /// The AOT engine all tests share.
-pub(crate) fn engine() -> &'static AotEngine {
-    static ENGINE: OnceLock<AotEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| AotEngine::new(AotOptions::default()).expect("AOT engine"))
+pub(crate) fn engine() -> Arc<AotEngine> {
+    static ENGINE: OnceLock<Arc<AotEngine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| Arc::new(AotEngine::new(AotOptions::default()).expect("AOT engine")))
+        .clone()
 }
 
-/// A [`MockHost`] runner for the AOT path.
-pub(crate) fn aot(
-    config: &Config,
-    host: &mut MockHost,
-    message: &Message<'_>,
-    code: &[u8],
-) -> ExecutionResult {
-    engine().execute(config, host, message, code)
+/// The AOT path as a backend.
+pub(crate) fn aot() -> Backend {
+    Backend::Aot(engine())
+}
+
+/// Makes `world` run contract code on the AOT path with `config`.
+pub(crate) fn run_on_aot(world: &mut World, config: Config) {
+    world.set_executor(Rc::new(Engine {
+        config,
+        backend: aot(),
+    }));
 }
 
 /// Checks that executing `code` for `message` on the AOT path from the state `before`
 /// gives `expected` and leaves the state the interpreter left (`after`); nested frames
 /// run on the AOT path too.
 pub(crate) fn same_on_aot(
-    mut before: MockHost,
-    after: &MockHost,
+    config: Config,
+    mut before: World,
+    after: &World,
     message: &Message<'_>,
     code: &[u8],
     expected: &ExecutionResult,
 ) {
-    before.runner = aot;
-    let config = before.config;
+    run_on_aot(&mut before, config);
     let actual = engine().execute(&config, &mut before, message, code);
     assert_eq!(&actual, expected, "AOT result");
-    assert_eq!(before.accounts, after.accounts, "AOT state");
-    assert_eq!(before.logs, after.logs, "AOT logs");
-    assert_eq!(
-        before.selfdestructs, after.selfdestructs,
-        "AOT self-destructs"
-    );
+    assert_eq!(before.state_difference(after), None, "AOT state");
     assert_eq!(before.messages, after.messages, "AOT nested messages");
 }
 
 /// Two hosts with the same accounts: one runs the interpreter, one the AOT path.
-fn hosts(schedule: GasSchedule) -> [MockHost; 2] {
+fn hosts(schedule: GasSchedule) -> [World; 2] {
     let config = Config::contract(schedule);
-    let mut interpreter = MockHost::new(config);
+    let mut interpreter = World::empty(config, Backend::Interpreter);
     for account in [ALICE, BOB] {
         interpreter.set_account(account, U256::from(10u64).pow(U256::from(20u8)), Vec::new());
     }
     let mut native = interpreter.clone();
-    native.runner = aot;
+    run_on_aot(&mut native, config);
     [interpreter, native]
 }
 
 /// Sends `message` on both hosts and checks that outcomes and states agree.
-fn both(hosts: &mut [MockHost; 2], message: &Message<'_>) -> CallOutcome {
+fn both(hosts: &mut [World; 2], message: &Message<'_>) -> CallOutcome {
     let [interpreter, native] = hosts;
     let expected = interpreter.transact(message);
     let actual = native.transact(message);
     assert_eq!(actual, expected, "outcome of {message:?}");
     assert_eq!(
-        native.accounts, interpreter.accounts,
+        native.state_difference(interpreter),
+        None,
         "state after {message:?}"
     );
-    assert_eq!(native.logs, interpreter.logs, "logs after {message:?}");
     expected
 }
 
-fn deploy(hosts: &mut [MockHost; 2], code: &[u8]) -> Address {
+fn deploy(hosts: &mut [World; 2], code: &[u8]) -> Address {
     let outcome = both(
         hosts,
         &Message {
@@ -183,7 +185,7 @@ fn example_contracts_agree_on_both_paths() {
 }
 
 /// The smallest gas limit with which `input` to `to` succeeds on `host`.
-fn gas_boundary(host: &MockHost, to: Address, input: &[u8]) -> u64 {
+fn gas_boundary(host: &World, to: Address, input: &[u8]) -> u64 {
     let succeeds = |gas| {
         let mut host = host.clone();
         host.transact(&call(to, input, gas)).status == Status::Success
@@ -216,7 +218,7 @@ fn gas_boundaries_are_identical() {
         let expected = gas_boundary(interpreter, to, &input);
         assert_eq!(gas_boundary(native, to, &input), expected, "{to:?}");
         // One unit less fails on both, with the same status.
-        let below = |host: &MockHost| host.clone().transact(&call(to, &input, expected - 1));
+        let below = |host: &World| host.clone().transact(&call(to, &input, expected - 1));
         assert_eq!(below(native), below(interpreter));
     }
 }
@@ -334,7 +336,7 @@ fn invalid_code_fails_validation_on_both_paths() {
             gas: GAS,
             ..Message::default()
         };
-        let mut host = MockHost::new(config);
+        let mut host = World::empty(config, Backend::Interpreter);
         let expected = execute(&config, &mut host, &message, code);
         let actual = engine().execute(&config, &mut host, &message, code);
         assert_eq!(actual.status, Status::ContractValidationFailure);

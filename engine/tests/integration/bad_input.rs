@@ -2,8 +2,9 @@
 //! bit flip of a set of seed modules, random byte mutations, and oversized or
 //! over-limit modules. Modules that still validate are executed with a small gas budget.
 
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::Backend;
 use ssvm_engine::validation::Limit;
+use ssvm_engine::world::World;
 use ssvm_engine::{Config, GasSchedule, Message, Module, ValidationError, execute};
 
 const SEEDS: &[&str] = &[
@@ -48,7 +49,7 @@ fn configs() -> [Config; 2] {
 fn exercise(bytes: &[u8]) {
     for config in configs() {
         if Module::new(&config, bytes).is_ok() && config.kind == ssvm_engine::ModuleKind::Contract {
-            let mut host = MockHost::new(config);
+            let mut host = World::empty(config, Backend::Interpreter);
             let message = Message {
                 gas: 50_000,
                 input: &[7; 40],

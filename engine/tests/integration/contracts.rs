@@ -1,8 +1,9 @@
-//! The example contracts on [`MockHost`]: the ERC20 flow end to end, nested calls and
+//! The example contracts on [`World`]: the ERC20 flow end to end, nested calls and
 //! creates with journaling, and the call-depth limit.
 
 use ssvm_contracts::{BIGNUM_DEMO, CALLER, COUNTER, ERC20};
-use ssvm_engine::mock::{Log, MockHost};
+use ssvm_engine::Backend;
+use ssvm_engine::world::{Log, World};
 use ssvm_engine::{
     Address, Bytes32, CallKind, CallOutcome, Config, GasSchedule, Message, Status, U256,
 };
@@ -12,15 +13,15 @@ const BOB: Address = Address([0xb0; 20]);
 const CAROL: Address = Address([0xc0; 20]);
 const GAS: u64 = 10_000_000;
 
-pub fn host(schedule: GasSchedule) -> MockHost {
-    let mut host = MockHost::new(Config::contract(schedule));
+pub fn host(schedule: GasSchedule) -> World {
+    let mut host = World::empty(Config::contract(schedule), Backend::Interpreter);
     for account in [ALICE, BOB, CAROL] {
         host.set_account(account, U256::from(10u64).pow(U256::from(20u8)), Vec::new());
     }
     host
 }
 
-pub fn deploy(host: &mut MockHost, sender: Address, code: &[u8]) -> Address {
+pub fn deploy(host: &mut World, sender: Address, code: &[u8]) -> Address {
     let outcome = host.transact(&Message {
         kind: CallKind::Create,
         sender,
@@ -36,7 +37,7 @@ pub fn deploy(host: &mut MockHost, sender: Address, code: &[u8]) -> Address {
     outcome.create_address.expect("created")
 }
 
-pub fn call(host: &mut MockHost, sender: Address, to: Address, input: &[u8]) -> CallOutcome {
+pub fn call(host: &mut World, sender: Address, to: Address, input: &[u8]) -> CallOutcome {
     host.transact(&Message {
         kind: CallKind::Call,
         sender,
@@ -83,7 +84,7 @@ const APPROVE: u32 = 0x095e_a7b3;
 const ALLOWANCE: u32 = 0xdd62_ed3e;
 const TRANSFER_FROM: u32 = 0x23b8_72dd;
 
-fn balance_of(host: &mut MockHost, token: Address, owner: Address) -> u128 {
+fn balance_of(host: &mut World, token: Address, owner: Address) -> u128 {
     let out = call(host, ALICE, token, &abi(BALANCE_OF, &[address_word(owner)]));
     assert_eq!(out.status, Status::Success);
     u128::from_be_bytes(out.output[16..].try_into().unwrap())
@@ -104,9 +105,13 @@ fn erc20_end_to_end() {
 
     let mut host = host(GasSchedule::V1);
     let token = deploy(&mut host, ALICE, ERC20);
-    assert_eq!(host.accounts[&token].code, ERC20, "deploys its own code");
     assert_eq!(
-        host.logs,
+        &host.accounts()[&token].code[..],
+        ERC20,
+        "deploys its own code"
+    );
+    assert_eq!(
+        host.logs(),
         vec![Log {
             address: token,
             topics: vec![transfer_topic, Bytes32::ZERO, Bytes32(address_word(ALICE))],
@@ -119,7 +124,7 @@ fn erc20_end_to_end() {
 
     // Transfer to a new holder, then again: the second costs 15000 less (SSTORE
     // 20000 for a zero slot becoming non-zero versus 5000).
-    host.logs.clear();
+    host.clear_logs();
     let first = call(
         &mut host,
         ALICE,
@@ -129,7 +134,7 @@ fn erc20_end_to_end() {
     assert_eq!(first.status, Status::Success);
     assert_eq!(first.output, word(1));
     assert_eq!(
-        host.logs,
+        host.logs(),
         vec![Log {
             address: token,
             topics: vec![
@@ -151,7 +156,7 @@ fn erc20_end_to_end() {
     assert_eq!(balance_of(&mut host, token, ALICE), SUPPLY - 200);
 
     // Overdraft reverts with a reason and changes nothing.
-    host.logs.clear();
+    host.clear_logs();
     let overdraft = call(
         &mut host,
         BOB,
@@ -161,7 +166,7 @@ fn erc20_end_to_end() {
     assert_eq!(overdraft.status, Status::Revert);
     assert_eq!(overdraft.output, b"insufficient balance");
     assert!(overdraft.gas_left > 0, "a revert returns unused gas");
-    assert!(host.logs.is_empty());
+    assert!(host.logs().is_empty());
     assert_eq!(balance_of(&mut host, token, BOB), 200);
     assert_eq!(balance_of(&mut host, token, CAROL), 0);
 
@@ -173,7 +178,7 @@ fn erc20_end_to_end() {
         &abi(APPROVE, &[address_word(CAROL), word(50)]),
     );
     assert_eq!(approve.status, Status::Success);
-    assert_eq!(host.logs.last().unwrap().topics[0], approval_topic);
+    assert_eq!(host.logs().last().unwrap().topics[0], approval_topic);
     let allowance = call(
         &mut host,
         BOB,
@@ -225,7 +230,7 @@ fn erc20_end_to_end() {
     assert_eq!(call(&mut host, BOB, token, &[1, 2]).status, Status::Revert);
 }
 
-fn counter_value(host: &MockHost, counter: Address) -> u128 {
+fn counter_value(host: &World, counter: Address) -> u128 {
     u128::from_be_bytes(
         host.storage_at(&counter, &Bytes32::ZERO).0[16..]
             .try_into()
@@ -324,7 +329,7 @@ fn nested_creates() {
     // A contract's nonce starts at 1, so its first create uses nonce 1.
     let expected = ssvm_engine::create_address(&caller, 1);
     assert_eq!(out.output, expected.0);
-    assert_eq!(host.accounts[&expected].code, COUNTER);
+    assert_eq!(&host.accounts()[&expected].code[..], COUNTER);
 
     let mut input = vec![5];
     input.extend_from_slice(&0u128.to_be_bytes());
@@ -346,11 +351,11 @@ fn nested_creates() {
     let mut input = vec![4];
     input.extend_from_slice(&0u128.to_be_bytes());
     input.extend_from_slice(ssvm_contracts::fixtures::FLOAT);
-    let accounts = host.accounts.len();
+    let accounts = host.accounts().len();
     let out = call(&mut host, ALICE, caller, &input);
     assert_eq!(out.status, Status::Revert);
     assert_eq!(&out.output[..4], &1i32.to_be_bytes());
-    assert_eq!(host.accounts.len(), accounts);
+    assert_eq!(host.accounts().len(), accounts);
 }
 
 #[test]
@@ -388,7 +393,7 @@ fn call_depth_is_limited_to_1024() {
 fn bignum_matches_plain_wasm() {
     let mut host = host(GasSchedule::V1);
     let demo = deploy(&mut host, ALICE, BIGNUM_DEMO);
-    let run = |host: &mut MockHost, mode: u8, n: u32| {
+    let run = |host: &mut World, mode: u8, n: u32| {
         let mut input = vec![mode];
         input.extend_from_slice(&n.to_be_bytes());
         let out = call(host, ALICE, demo, &input);

@@ -1,8 +1,9 @@
-//! Every EEI function on [`MockHost`]: success, out-of-bounds pointers, static mode and
+//! Every EEI function on [`World`]: success, out-of-bounds pointers, static mode and
 //! out of gas, with exact gas. The contracts run under the Hera (unmetered) schedule,
 //! so the gas used is exactly what the EEI charges (Hera's `GasSchedule`).
 
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::Backend;
+use ssvm_engine::world::{Engine, World};
 use ssvm_engine::{
     Address, Bytes32, CallKind, Config, ExecutionResult, GasSchedule, Message, Status, U256,
     execute,
@@ -75,7 +76,8 @@ fn contract_with(body: &str, fields: &str) -> Vec<u8> {
 }
 
 struct Setup {
-    host: MockHost,
+    config: Config,
+    host: World,
     is_static: bool,
     value: U256,
     input: Vec<u8>,
@@ -84,7 +86,8 @@ struct Setup {
 
 impl Setup {
     fn new() -> Setup {
-        let mut host = MockHost::new(Config::contract(GasSchedule::HERA_UNMETERED));
+        let config = Config::contract(GasSchedule::HERA_UNMETERED);
+        let mut host = World::empty(config, Backend::Interpreter);
         host.set_account(CONTRACT, U256::from(1_000_000u32), Vec::new());
         host.set_account(OTHER, U256::from(5u8), vec![1, 2, 3, 4, 5, 6, 7, 8]);
         host.tx.origin = SENDER;
@@ -97,6 +100,7 @@ impl Setup {
         host.block_hashes.insert(44, Bytes32([0x44; 32]));
         host.block_hashes.insert(43, Bytes32([0x43; 32]));
         Setup {
+            config,
             host,
             is_static: false,
             value: U256::ZERO,
@@ -111,8 +115,8 @@ impl Setup {
 
     fn run_with(&mut self, body: &str, fields: &str) -> ExecutionResult {
         let code = contract_with(body, fields);
-        self.host.accounts.entry(CONTRACT).or_default().code = code.clone();
-        let config = self.host.config;
+        self.host.account_mut(CONTRACT).code = code.clone().into();
+        let config = self.config;
         let message = Message {
             kind: CallKind::Call,
             is_static: self.is_static,
@@ -129,7 +133,7 @@ impl Setup {
         let before = self.host.clone();
         let result = execute(&config, &mut self.host, &message, &code);
         #[cfg(feature = "aot")]
-        crate::aot::same_on_aot(before, &self.host, &message, &code, &result);
+        crate::aot::same_on_aot(config, before, &self.host, &message, &code, &result);
         result
     }
 }
@@ -442,7 +446,7 @@ fn logs() {
         "(call $log (i32.const 0) (i32.const 5) (i32.const 2) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0))",
     );
     success(&result, 375 + 750 + 40, &[]);
-    let log = setup.host.logs.last().unwrap();
+    let log = setup.host.logs().last().unwrap();
     assert_eq!(log.address, CONTRACT);
     assert_eq!(log.data, [7; 5]);
     assert_eq!(log.topics.len(), 2);
@@ -471,7 +475,7 @@ fn logs() {
         &setup.run("(call $log (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))"),
         Status::StaticModeViolation,
     );
-    assert!(setup.host.logs.is_empty());
+    assert!(setup.host.logs().is_empty());
 }
 
 #[test]
@@ -733,9 +737,13 @@ fn keccak_system_contract() {
     success(&starved, 700 + 35 + 2, &[1, 0, 0, 0, 0, 0, 0, 0]);
     // With the switch off, 0x..09 is an ordinary (empty) account.
     let mut setup = Setup::new();
-    setup.host.config.keccak_system_contract = false;
+    setup.config.keccak_system_contract = false;
+    setup.host.set_executor(std::rc::Rc::new(Engine {
+        config: setup.config,
+        backend: Backend::Interpreter,
+    }));
     let code = contract(&body);
-    let config = setup.host.config;
+    let config = setup.config;
     let message = Message {
         recipient: CONTRACT,
         code_address: CONTRACT,
@@ -778,7 +786,7 @@ fn create_and_create2() {
     let created = ssvm_engine::create_address(&CONTRACT, 0);
     assert_eq!(&result.output[4..24], &created.0);
     assert_eq!(&result.output[24..], &[0, 0, 0, 0], "return data cleared");
-    assert_eq!(setup.host.accounts[&created].code, counter);
+    assert_eq!(&setup.host.accounts()[&created].code[..], counter);
 
     // create2 charges 6 per word of init code on top of 32000.
     let mut setup = Setup::new();
@@ -860,8 +868,9 @@ fn self_destruct() {
 
 #[test]
 fn deploy_output_must_be_valid_ewasm() {
-    let mut host = MockHost::new(Config::contract(GasSchedule::V1));
-    let deploy = |host: &mut MockHost, returned: &[u8]| {
+    let config = Config::contract(GasSchedule::V1);
+    let mut host = World::empty(config, Backend::Interpreter);
+    let deploy = |host: &mut World, returned: &[u8]| {
         let hex: String = returned.iter().map(|b| format!("\\{b:02x}")).collect();
         let init = wat::parse_str(format!(
             r#"(module (import "ethereum" "finish" (func $finish (param i32 i32)))
@@ -870,7 +879,6 @@ fn deploy_output_must_be_valid_ewasm() {
             returned.len()
         ))
         .unwrap();
-        let config = host.config;
         execute(
             &config,
             host,
@@ -894,7 +902,7 @@ fn deploy_output_must_be_valid_ewasm() {
     assert_eq!(deploy(&mut host, b"not wasm").status, Status::Success);
     // Empty code is a successful no-op.
     let empty = execute(
-        &host.config.clone(),
+        &config,
         &mut host,
         &Message {
             gas: 123,

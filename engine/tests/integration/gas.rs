@@ -5,7 +5,8 @@
 //! call_indirect 8, memory.grow 10 + 1024 per page, bulk memory 5 + 1 per word,
 //! and 1024 per declared memory page at instantiation.
 
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::Backend;
+use ssvm_engine::world::World;
 use ssvm_engine::{Config, ExecutionResult, GasSchedule, Message, Status, execute};
 
 const PAGE: u64 = 1024;
@@ -13,7 +14,7 @@ const PAGE: u64 = 1024;
 fn run(schedule: GasSchedule, wat: &str, gas: u64) -> ExecutionResult {
     let code = wat::parse_str(wat).expect("valid WAT");
     let config = Config::contract(schedule);
-    let mut host = MockHost::new(config);
+    let mut host = World::empty(config, Backend::Interpreter);
     execute(
         &config,
         &mut host,
@@ -181,7 +182,7 @@ fn a_host_memory_budget_refuses_pages_without_charging_them() {
     let run_with_budget = |wat: &str, budget: u32| {
         let code = wat::parse_str(wat).expect("valid WAT");
         let config = Config::contract(GasSchedule::V1);
-        let mut host = MockHost::new(config);
+        let mut host = World::empty(config, Backend::Interpreter);
         host.memory_budget = Some(budget);
         let message = Message {
             gas: 1_000_000,

@@ -19,8 +19,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("translation", 5),
     ("module", 6),
     ("execution", 7),
-    ("mock", 8),
     ("aot", 8),
+    ("backend", 9),
+    ("world", 10),
 ];
 
 fn source_dir() -> PathBuf {

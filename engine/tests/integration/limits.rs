@@ -12,10 +12,11 @@
 //! `contracts::call_depth_is_limited_to_1024` and
 //! `aot::nested_contract_calls_reach_the_same_depth`.
 
+use ssvm_engine::Backend;
 use ssvm_engine::aot::AotInstance;
 use ssvm_engine::limits::*;
-use ssvm_engine::mock::MockHost;
 use ssvm_engine::validation::Limit;
+use ssvm_engine::world::World;
 use ssvm_engine::{
     CallKind, Config, GasSchedule, Instance, Message, Module, Status, Trap, ValidationError,
 };
@@ -48,7 +49,7 @@ fn run_both(bytes: &[u8], func: &str, args: &[u64]) -> Outcome {
     let mut interpreter = Instance::instantiate(&module, &mut host, &mut interpreter_gas)
         .unwrap_or_else(|trap| panic!("interpreter instantiation trapped: {trap}"));
     let mut native = AotInstance::instantiate(
-        engine(),
+        &engine(),
         &config(),
         &module,
         bytes,
@@ -484,7 +485,7 @@ fn deployed_code_size() {
                 (func (export "main") (call $finish (i32.const 0) (i32.const {n}))))"#
         ));
         let config = Config::contract(GasSchedule::V1);
-        let mut host = MockHost::new(config);
+        let mut host = World::empty(config, Backend::Interpreter);
         let before = host.clone();
         let message = Message {
             kind: CallKind::Create,
@@ -494,9 +495,9 @@ fn deployed_code_size() {
         };
         let outcome = host.transact(&message);
         let mut native = before;
-        native.runner = crate::aot::aot;
+        crate::aot::run_on_aot(&mut native, config);
         assert_eq!(native.transact(&message), outcome, "AOT outcome");
-        assert_eq!(native.accounts, host.accounts, "AOT state");
+        assert_eq!(native.state_difference(&host), None, "AOT state");
         outcome.status
     };
     assert_eq!(deploy(MAX_DEPLOYED_CODE_SIZE), Status::Success);

@@ -14,10 +14,9 @@
 //! message with a gas limit drawn below what the first used.
 
 use arbitrary::Unstructured;
-use ssvm_engine::mock::MockHost;
-use ssvm_engine::{
-    Address, Bytes32, CallKind, Config, ExecutionResult, GasSchedule, Message, U256, execute,
-};
+use ssvm_engine::Backend;
+use ssvm_engine::world::{Engine, World};
+use ssvm_engine::{Address, Bytes32, CallKind, Config, GasSchedule, Message, U256};
 
 use crate::generate;
 use crate::plain::aot_engine;
@@ -56,8 +55,8 @@ pub fn low_address(n: u8) -> Address {
 }
 
 /// The world every execution starts from, with `code` at [`CONTRACT`] and `0x00..03`.
-pub fn world(config: Config, code: &[u8]) -> MockHost {
-    let mut host = MockHost::new(config);
+pub fn world(config: Config, code: &[u8]) -> World {
+    let mut host = World::empty(config, Backend::Interpreter);
     let rich = U256::from(10u64).pow(U256::from(24u8));
     host.set_account(SENDER, rich, Vec::new());
     host.set_account(
@@ -73,24 +72,12 @@ pub fn world(config: Config, code: &[u8]) -> MockHost {
     );
     host.set_account(low_address(3), U256::ZERO, code.to_vec());
     host.set_account(CONTRACT, U256::from(1000u32), code.to_vec());
-    host.accounts
-        .entry(CONTRACT)
-        .or_default()
+    host.account_mut(CONTRACT)
         .storage
         .insert(Bytes32::ZERO, Bytes32([1; 32]));
     host.tx.origin = SENDER;
     host.block_hashes.insert(0, Bytes32([0xbb; 32]));
     host
-}
-
-/// Runs `code` on the AOT path for the mock host's nested frames.
-fn aot(
-    config: &Config,
-    host: &mut MockHost,
-    message: &Message<'_>,
-    code: &[u8],
-) -> ExecutionResult {
-    aot_engine().execute(config, host, message, code)
 }
 
 /// What one input asks for: the code under test and the message that runs it.
@@ -200,9 +187,11 @@ pub fn run(data: &[u8]) {
 /// Returns the gas the message used.
 pub fn compare(config: Config, code: &[u8], message: &Message<'_>) -> u64 {
     let mut interpreter = world(config, code);
-    interpreter.runner = |config, host, message, code| execute(config, host, message, code);
     let mut native = interpreter.clone();
-    native.runner = aot;
+    native.set_executor(std::rc::Rc::new(Engine {
+        config,
+        backend: Backend::Aot(aot_engine().clone()),
+    }));
     let expected = interpreter.transact(message);
     let actual = native.transact(message);
     let what = format!(
@@ -212,15 +201,9 @@ pub fn compare(config: Config, code: &[u8], message: &Message<'_>) -> u64 {
         code.len()
     );
     assert_eq!(actual, expected, "{what}: outcome, AOT vs interpreter");
-    assert_eq!(
-        native.accounts, interpreter.accounts,
-        "{what}: accounts, AOT vs interpreter"
-    );
-    assert_eq!(native.logs, interpreter.logs, "{what}: logs");
-    assert_eq!(
-        native.selfdestructs, interpreter.selfdestructs,
-        "{what}: self-destructs"
-    );
+    if let Some(difference) = native.state_difference(&interpreter) {
+        panic!("{what}: state, AOT vs interpreter: {difference}");
+    }
     assert_eq!(
         native.messages, interpreter.messages,
         "{what}: nested messages"

@@ -27,7 +27,8 @@ use ssvm_engine::{
 use ssvm_evmc::ffi::*;
 use ssvm_evmc::host::{take_result, to_message};
 use ssvm_tests::evmc_host::{execute_on_world, result_of};
-use ssvm_tests::world::{Account, InProcess, Vm, World};
+use ssvm_engine::Backend;
+use ssvm_engine::world::{Account, Engine as InProcess, Executor, World};
 
 use crate::generate;
 use crate::stats::note;
@@ -64,10 +65,10 @@ thread_local! {
     static VMS: [EvmcVm; 2] = [EvmcVm::new(), EvmcVm::new()];
 }
 
-/// The library as a [`Vm`] of the world, for nested calls.
+/// The library as an [`Executor`] of the world, for nested calls.
 struct Library(*mut evmc_vm);
 
-impl Vm for Library {
+impl Executor for Library {
     fn execute(&self, world: &mut World, message: &Message<'_>, code: &[u8]) -> ExecutionResult {
         // SAFETY: a live VM of the library; the result is taken once.
         unsafe { result_of(execute_on_world(self.0, world, &to_message(message), code)) }
@@ -76,7 +77,7 @@ impl Vm for Library {
 
 /// The world of every execution: the sender, the contract, the example contracts at the
 /// low addresses.
-fn world(code: &[u8], vm: Rc<dyn Vm>) -> World {
+fn world(code: &[u8], vm: Rc<dyn Executor>) -> World {
     let mut accounts = BTreeMap::new();
     let account = |balance: u64, code: &[u8]| Account {
         balance: U256::from(balance),
@@ -99,7 +100,9 @@ fn world(code: &[u8], vm: Rc<dyn Vm>) -> World {
         gas_price: U256::from(1u8),
         ..TxContext::default()
     };
-    World::new(accounts, tx, vm)
+    let mut world = World::new(accounts, tx, vm);
+    world.hash_unknown_blocks = true;
+    world
 }
 
 /// Runs one input; panics on a finding.
@@ -238,7 +241,7 @@ fn check(
     raw.flags = flags;
     raw.depth = depth;
     raw.gas = gas;
-    let library: Rc<dyn Vm> = Rc::new(Library(raw_vm));
+    let library: Rc<dyn Executor> = Rc::new(Library(raw_vm));
     let mut world_evmc = world(code, library);
     // SAFETY: a live VM of the library; `raw`'s input is `base.input`, alive here.
     let result = unsafe { execute_on_world(raw_vm, &mut world_evmc, &raw, code) };
@@ -309,7 +312,10 @@ fn check(
         gas: gas as u64,
         ..base.clone()
     };
-    let reference: Rc<dyn Vm> = Rc::new(InProcess { config });
+    let reference: Rc<dyn Executor> = Rc::new(InProcess {
+        config,
+        backend: Backend::Interpreter,
+    });
     let mut world_engine = world(code, reference.clone());
     let expected = reference.execute(&mut world_engine, &message, code);
     assert_eq!(

@@ -14,7 +14,8 @@ use arbitrary::Unstructured;
 use serde_json::{Map, Value, json};
 use ssvm_engine::{Config, GasSchedule};
 use ssvm_tests::statetest::{Options, TestFile, run_test};
-use ssvm_tests::world::InProcess;
+use ssvm_engine::Backend;
+use ssvm_engine::world::Engine as InProcess;
 
 use crate::generate;
 use crate::stats::note;
@@ -42,6 +43,7 @@ pub fn run(data: &[u8]) {
     let options = Options {
         vm: Rc::new(InProcess {
             config: Config::contract(GasSchedule::V1),
+            backend: Backend::Interpreter,
         }),
         trace: mode & 2 != 0,
     };

@@ -9,7 +9,8 @@ use frame_support::weights::Weight;
 use sp_core::{H160, H256};
 use sp_runtime::{AccountId32, DispatchResult};
 use ssvm_contracts::{CALLER, COUNTER, ERC20, fixtures as bad, probes};
-use ssvm_engine::mock::MockHost;
+use ssvm_engine::Backend;
+use ssvm_engine::world::World;
 use ssvm_engine::{Address, Bytes32, CallKind, Message, U256};
 
 use crate::address::{AddressMapping, EthereumAddressMapping};
@@ -337,9 +338,9 @@ fn unused_gas_is_refunded_through_post_dispatch_info() {
 }
 
 /// The engine's gas and refund for each of `inputs` sent to `code` deployed on a fresh
-/// [`MockHost`].
+/// [`World`].
 fn engine_gas(code: &[u8], inputs: &[&[u8]]) -> Vec<(u64, u64)> {
-    let mut host = MockHost::new(crate::ENGINE_CONFIG);
+    let mut host = World::empty(crate::ENGINE_CONFIG, Backend::Interpreter);
     let sender = Address([0xa1; 20]);
     host.set_account(sender, U256::from(1u64 << 60), Vec::new());
     let deployed = host.transact(&Message {
@@ -728,16 +729,25 @@ fn dry_runs_equal_real_executions() {
 
 #[test]
 fn call_depth_is_capped() {
-    new_test_ext().execute_with(|| {
-        let recurse = deploy(&ALICE, probes::RECURSE);
-        let (status, _) = call(&ALICE, recurse, &[]);
-        assert_eq!(status, ExecStatus::Success);
-        let depth = u32::from_le_bytes(slot(recurse, [0; 32])[..4].try_into().unwrap());
-        assert_eq!(
-            depth, MAX_CALL_DEPTH,
-            "the frame at the cap could not call deeper"
-        );
-    });
+    // 1024 nested contract frames take more than the 2 MiB of a test thread in an
+    // unoptimised build; the runtime's own stack is set by the executor.
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(|| {
+            new_test_ext().execute_with(|| {
+                let recurse = deploy(&ALICE, probes::RECURSE);
+                let (status, _) = call(&ALICE, recurse, &[]);
+                assert_eq!(status, ExecStatus::Success);
+                let depth = u32::from_le_bytes(slot(recurse, [0; 32])[..4].try_into().unwrap());
+                assert_eq!(
+                    depth, MAX_CALL_DEPTH,
+                    "the frame at the cap could not call deeper"
+                );
+            })
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]

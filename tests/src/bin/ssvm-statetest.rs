@@ -19,12 +19,13 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotOptions};
+use ssvm_engine::world::{Engine as InProcess, Executor};
 use ssvm_engine::{Config, GasSchedule};
 use ssvm_evmc::ffi::evmc_set_option_result;
 use ssvm_tests::evmc_host::EvmcLibrary;
 use ssvm_tests::statetest::{self, Options, hash_hex};
-use ssvm_tests::world::{Aot, InProcess, Vm};
 
 /// The engine that executes contracts.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,7 +100,7 @@ fn run(cli: Cli) -> Result<bool> {
     } else {
         GasSchedule::HERA_UNMETERED
     };
-    let vm: Rc<dyn Vm> = match &cli.vm {
+    let vm: Rc<dyn Executor> = match &cli.vm {
         Some(path) => {
             let library = EvmcLibrary::load(path)?;
             let metering = if cli.metering { "true" } else { "false" };
@@ -125,10 +126,13 @@ fn run(cli: Cli) -> Result<bool> {
             // Byzantium has no keccak system contract at 0x..09.
             config.keccak_system_contract = false;
             match cli.engine {
-                Engine::Interpreter => Rc::new(InProcess { config }),
-                Engine::Aot => Rc::new(Aot {
+                Engine::Interpreter => Rc::new(InProcess {
                     config,
-                    engine: AotEngine::new(AotOptions::default())?,
+                    backend: Backend::Interpreter,
+                }),
+                Engine::Aot => Rc::new(InProcess {
+                    config,
+                    backend: Backend::Aot(AotEngine::new(AotOptions::default())?.into()),
                 }),
             }
         }
