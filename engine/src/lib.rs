@@ -71,6 +71,7 @@ pub mod validation;
 pub mod world;
 
 pub use backend::Backend;
+pub use execution::contract::{CodeCache, Contract, cache_key};
 pub use execution::run::{ExecutionResult, Failure, execute, execute_module};
 pub use execution::{Instance, Trap};
 pub use gas::GasSchedule;

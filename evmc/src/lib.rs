@@ -31,7 +31,6 @@
 pub mod ffi;
 pub mod host;
 
-use std::collections::{BTreeMap, VecDeque};
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 #[cfg(feature = "aot")]
@@ -41,7 +40,7 @@ use std::sync::{Arc, Mutex};
 
 use ffi::*;
 use ssvm_engine::{
-    Bytes32, Config, ExecutionResult, GasSchedule, Message, Module, Status, keccak256,
+    Bytes32, CodeCache, Config, Contract, ExecutionResult, GasSchedule, Message, Status, cache_key,
 };
 
 const NAME: &CStr = c"ssvm";
@@ -51,8 +50,8 @@ const VERSION: &CStr =
         Err(_) => c"0.0.0",
     };
 
-/// How many translated modules the VM keeps (by code hash and gas schedule).
-const MODULE_CACHE_CAPACITY: usize = 64;
+/// How many prepared contracts the VM keeps (by code and configuration).
+const CONTRACT_CACHE_CAPACITY: usize = 64;
 
 /// The VM instance: `evmc_vm` first, so a `*mut evmc_vm` is a `*mut SsvmVm`.
 #[repr(C)]
@@ -61,7 +60,7 @@ struct SsvmVm {
     metering: AtomicBool,
     evm1_fallback: AtomicBool,
     keccak09: AtomicBool,
-    modules: Mutex<ModuleCache>,
+    contracts: Mutex<CodeCache<Arc<Contract>>>,
     /// `engine=aot` is selected.
     aot: AtomicBool,
     #[cfg(feature = "aot")]
@@ -92,37 +91,22 @@ impl Native {
     }
 }
 
-/// Translated modules by (code hash, schedule version), oldest evicted first.
-#[derive(Default)]
-struct ModuleCache {
-    modules: BTreeMap<(Bytes32, u32), Arc<Module>>,
-    order: VecDeque<(Bytes32, u32)>,
-}
-
-impl ModuleCache {
-    fn get_or_translate(
-        cache: &Mutex<ModuleCache>,
-        config: &Config,
-        code: &[u8],
-    ) -> Result<Arc<Module>, ssvm_engine::ValidationError> {
-        let key = (keccak256(code), config.schedule.version);
-        if let Some(module) = cache.lock().ok().and_then(|c| c.modules.get(&key).cloned()) {
-            return Ok(module);
-        }
-        // Translate without holding the lock: nested executions re-enter the VM.
-        let module = Arc::new(Module::new(config, code)?);
-        if let Ok(mut cache) = cache.lock() {
-            if cache.modules.insert(key, module.clone()).is_none() {
-                cache.order.push_back(key);
-            }
-            while cache.order.len() > MODULE_CACHE_CAPACITY {
-                if let Some(oldest) = cache.order.pop_front() {
-                    cache.modules.remove(&oldest);
-                }
-            }
-        }
-        Ok(module)
+/// The prepared contract of `code` under `config`, from the VM's cache or prepared
+/// now (without holding the lock: nested executions re-enter the VM).
+fn prepared(
+    cache: &Mutex<CodeCache<Arc<Contract>>>,
+    config: &Config,
+    code: &[u8],
+) -> Result<Arc<Contract>, ssvm_engine::ValidationError> {
+    let key = cache_key(config, code);
+    if let Some(contract) = cache.lock().ok().and_then(|c| c.get(&key)) {
+        return Ok(contract);
     }
+    let contract = Arc::new(Contract::new(config, code)?);
+    if let Ok(mut cache) = cache.lock() {
+        cache.insert(key, contract.clone());
+    }
+    Ok(contract)
 }
 
 /// Creates a VM instance (the name EVMC's loader derives from `libssvm-evmc.so`).
@@ -141,7 +125,7 @@ pub extern "C" fn evmc_create_ssvm_evmc() -> *mut evmc_vm {
         metering: AtomicBool::new(true),
         evm1_fallback: AtomicBool::new(false),
         keccak09: AtomicBool::new(false),
-        modules: Mutex::new(ModuleCache::default()),
+        contracts: Mutex::new(CodeCache::new(CONTRACT_CACHE_CAPACITY)),
         aot: AtomicBool::new(false),
         #[cfg(feature = "aot")]
         native: Mutex::new(Native::default()),
@@ -392,10 +376,8 @@ unsafe fn execute_checked(
     let result = if code.is_empty() {
         ssvm_engine::execute(&config, &mut engine_host, &message, code)
     } else {
-        match ModuleCache::get_or_translate(&vm.modules, &config, code) {
-            Ok(module) => {
-                ssvm_engine::execute_module(&config, &module, &mut engine_host, &message, code)
-            }
+        match prepared(&vm.contracts, &config, code) {
+            Ok(contract) => contract.execute(&mut engine_host, &message),
             Err(_) => ExecutionResult::error(Status::ContractValidationFailure),
         }
     };

@@ -11,10 +11,10 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::execution::contract::CodeCache;
 use crate::types::{Bytes32, keccak256};
 
 /// The engine's version, part of every key.
@@ -33,24 +33,22 @@ pub(crate) struct Limits {
     pub max_pages: u32,
 }
 
-/// A bounded in-memory map plus an optional directory.
+/// The engine's bounded in-memory [`CodeCache`] plus an optional directory.
 pub(crate) struct Cache<T> {
-    entries: Mutex<HashMap<Bytes32, Arc<T>>>,
-    capacity: usize,
+    entries: Mutex<CodeCache<Arc<T>>>,
     directory: Option<PathBuf>,
 }
 
 impl<T> Cache<T> {
     pub fn new(capacity: usize, directory: Option<PathBuf>) -> Cache<T> {
         Cache {
-            entries: Mutex::new(HashMap::new()),
-            capacity,
+            entries: Mutex::new(CodeCache::new(capacity)),
             directory,
         }
     }
 
     pub fn get(&self, key: &Bytes32) -> Option<Arc<T>> {
-        self.entries.lock().ok()?.get(key).cloned()
+        self.entries.lock().ok()?.get(key)
     }
 
     pub fn clear(&self) {
@@ -61,11 +59,6 @@ impl<T> Cache<T> {
 
     pub fn insert(&self, key: Bytes32, value: Arc<T>) {
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= self.capacity
-                && let Some(victim) = entries.keys().next().copied()
-            {
-                entries.remove(&victim);
-            }
             entries.insert(key, value);
         }
     }

@@ -7,6 +7,7 @@
 //! pages at the schedule's page price before allocating them.
 
 pub(crate) mod bignum;
+pub(crate) mod contract;
 pub(crate) mod eei;
 #[allow(unsafe_code)]
 pub(crate) mod interpreter;

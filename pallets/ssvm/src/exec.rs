@@ -11,7 +11,6 @@
 //! info and nonce go, their code loses a reference, their remaining balance is burned
 //! and their storage trie is queued for deletion.
 
-use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
@@ -26,8 +25,8 @@ use sp_core::{Get, H160, H256};
 use sp_runtime::SaturatedConversion;
 use sp_runtime::traits::Zero;
 use ssvm_engine::{
-    Address, Bytes32, CallKind, CallOutcome, Host, Message, Module, Status, TxContext, U256,
-    keccak256,
+    Address, Bytes32, CallKind, CallOutcome, CodeCache, Contract, Host, Message, Status, TxContext,
+    U256, keccak256,
 };
 
 use crate::{
@@ -117,12 +116,8 @@ fn refused(gas: u64) -> CallOutcome {
     }
 }
 
-/// A translated module and its bytes.
-#[derive(Clone)]
-struct Loaded {
-    module: Rc<Module>,
-    code: Rc<[u8]>,
-}
+/// A prepared contract, shared by the frames of one execution that run the same code.
+type Loaded = Rc<Contract>;
 
 /// Lengths of the in-memory journals at the start of a frame.
 #[derive(Copy, Clone)]
@@ -136,7 +131,7 @@ struct Marks {
 pub struct Ext<T: Config> {
     origin: H160,
     origin_account: T::AccountId,
-    modules: BTreeMap<H256, Loaded>,
+    modules: CodeCache<Loaded>,
     logs: Vec<ContractLog>,
     writes: Vec<(H160, [u8; 32])>,
     destroyed: Vec<H160>,
@@ -162,7 +157,9 @@ impl<T: Config> Ext<T> {
         Ext {
             origin,
             origin_account,
-            modules: BTreeMap::new(),
+            // Never evicts: the gas of one transaction bounds what it loads, and a
+            // second load of the same code must cost nothing.
+            modules: CodeCache::unbounded(),
             logs: Vec::new(),
             writes: Vec::new(),
             destroyed: Vec::new(),
@@ -174,14 +171,9 @@ impl<T: Config> Ext<T> {
 
     /// Caches an already validated module, so loading it costs no gas (its weight is
     /// part of the deploy's base weight).
-    pub fn prime(&mut self, module: Module, code: &[u8]) {
-        self.modules.insert(
-            H256(keccak256(code).0),
-            Loaded {
-                module: Rc::new(module),
-                code: Rc::from(code),
-            },
-        );
+    pub fn prime(&mut self, contract: Contract) {
+        let hash = keccak256(contract.code());
+        self.modules.insert(hash, Rc::new(contract));
     }
 
     /// Runs a top-level deploy of `init_code`.
@@ -324,8 +316,8 @@ impl<T: Config> Ext<T> {
     /// The translated module of `code_hash`, charging the load gas from `gas` on a
     /// cache miss; `None` when out of gas or the code is gone.
     fn load(&mut self, code_hash: H256, gas: &mut u64) -> Result<Loaded, Status> {
-        if let Some(loaded) = self.modules.get(&code_hash) {
-            return Ok(loaded.clone());
+        if let Some(loaded) = self.modules.get(&Bytes32(code_hash.0)) {
+            return Ok(loaded);
         }
         let len = CodeInfoOf::<T>::get(code_hash).map_or(0, |info| info.len);
         let cost = gas::code_load_gas::<T>(len);
@@ -341,8 +333,8 @@ impl<T: Config> Ext<T> {
     /// Loads init code (from a create message), charging the load gas on a miss.
     fn load_init_code(&mut self, init_code: &[u8], gas: &mut u64) -> Result<Loaded, Status> {
         let hash = H256(keccak256(init_code).0);
-        if let Some(loaded) = self.modules.get(&hash) {
-            return Ok(loaded.clone());
+        if let Some(loaded) = self.modules.get(&Bytes32(hash.0)) {
+            return Ok(loaded);
         }
         let cost = gas::code_load_gas::<T>(init_code.len() as u32);
         if *gas < cost {
@@ -354,15 +346,12 @@ impl<T: Config> Ext<T> {
     }
 
     fn translate(&mut self, hash: H256, code: &[u8]) -> Result<Loaded, Status> {
-        let module = Module::new(&ENGINE_CONFIG, code).map_err(|error| {
+        let contract = Contract::new(&ENGINE_CONFIG, code).map_err(|error| {
             log::debug!(target: "runtime::ssvm", "code {hash:?} rejected: {error}");
             Status::ContractValidationFailure
         })?;
-        let loaded = Loaded {
-            module: Rc::new(module),
-            code: Rc::from(code),
-        };
-        self.modules.insert(hash, loaded.clone());
+        let loaded = Rc::new(contract);
+        self.modules.insert(Bytes32(hash.0), loaded.clone());
         Ok(loaded)
     }
 
@@ -372,14 +361,7 @@ impl<T: Config> Ext<T> {
             gas,
             ..message.clone()
         };
-        let result = ssvm_engine::execute_module(
-            &ENGINE_CONFIG,
-            &loaded.module,
-            self,
-            &message,
-            &loaded.code,
-        );
-        CallOutcome::from(result)
+        CallOutcome::from(loaded.execute(self, &message))
     }
 
     fn run_call(&mut self, message: &Message<'_>) -> CallOutcome {

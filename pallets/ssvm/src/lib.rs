@@ -443,11 +443,11 @@ impl<T: Config> Pallet<T> {
             init_code.len() <= MAX_INIT_CODE_LEN as usize,
             Error::<T>::InitCodeTooLarge
         );
-        let module = ssvm_engine::Module::new(&ENGINE_CONFIG, &init_code)
+        let contract = ssvm_engine::Contract::new(&ENGINE_CONFIG, &init_code)
             .map_err(|error| Self::code_error(&error))?;
         let (caller, value) = Self::prepare(&origin, value, gas_limit)?;
         let mut ext = exec::Ext::<T>::new(caller, origin);
-        ext.prime(module, &init_code);
+        ext.prime(contract);
         let report = ext.deploy(&init_code, value, gas_limit, salt);
         Ok(Executed { caller, report })
     }
