@@ -22,7 +22,7 @@ pub enum HostFunction {
     Bignum(BignumFunction),
     /// A debug helper (`debug` namespace).
     Debug(DebugFunction),
-    /// A function resolved by the host ([`ModuleKind::Plain`] only); the index counts
+    /// A function resolved by the host ([`crate::ModuleKind::Plain`] only); the index counts
     /// the module's imports.
     External(u32),
 }

@@ -4,8 +4,8 @@
 //! Interface (EEI) from module `ethereum`, export `main` and `memory`, and use no
 //! floats. This crate validates them ([`validation`]), translates them into a register
 //! code designed for fast interpretation ([`ir`]), meters every instruction from one
-//! versioned [`GasSchedule`], implements the whole EEI ([`eei`]) and native 256-bit
-//! arithmetic ([`bignum`]), and reaches the chain only through the [`Host`] trait.
+//! versioned [`GasSchedule`], implements the whole EEI and native 256-bit arithmetic
+//! (`bignum`; both listed in [`imports`]), and reaches the chain only through the [`Host`] trait.
 //!
 //! ```
 //! use ssvm_engine::{execute, world::World, Backend, Config, Message, Status, GasSchedule};

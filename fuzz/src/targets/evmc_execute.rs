@@ -21,14 +21,14 @@ use std::ffi::CString;
 use std::rc::Rc;
 
 use arbitrary::Unstructured;
+use ssvm_engine::Backend;
+use ssvm_engine::world::{Account, Engine as InProcess, Executor, World};
 use ssvm_engine::{
     Bytes32, CallKind, Config, ExecutionResult, GasSchedule, Message, Status, TxContext, U256,
 };
 use ssvm_evmc::ffi::*;
 use ssvm_evmc::host::{take_result, to_message};
 use ssvm_tests::evmc_host::{execute_on_world, result_of};
-use ssvm_engine::Backend;
-use ssvm_engine::world::{Account, Engine as InProcess, Executor, World};
 
 use crate::generate;
 use crate::stats::note;

@@ -12,10 +12,10 @@ use std::rc::Rc;
 
 use arbitrary::Unstructured;
 use serde_json::{Map, Value, json};
-use ssvm_engine::{Config, GasSchedule};
-use ssvm_tests::statetest::{Options, TestFile, run_test};
 use ssvm_engine::Backend;
 use ssvm_engine::world::Engine as InProcess;
+use ssvm_engine::{Config, GasSchedule};
+use ssvm_tests::statetest::{Options, TestFile, run_test};
 
 use crate::generate;
 use crate::stats::note;
