@@ -296,20 +296,23 @@ pub enum DebugFunction {
     PrintStorageHex,
 }
 
-/// A `debug` import.
+/// One row of an import table: a function, its import name, its signature and its gas.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct DebugImport {
+pub struct ImportRow<F, G> {
     /// The function.
-    pub function: DebugFunction,
-    /// Its import name in module `debug`.
+    pub function: F,
+    /// Its import name in its module.
     pub name: &'static str,
     /// Parameter types.
     pub params: &'static [ValueType],
     /// Result types.
     pub results: &'static [ValueType],
-    /// Gas, charged before the function runs (the helpers are free).
-    pub gas: StaticGas,
+    /// Gas, charged before the function runs.
+    pub gas: G,
 }
+
+/// A `debug` import (the helpers are free: their gas is [`StaticGas::None`]).
+pub type DebugImport = ImportRow<DebugFunction, StaticGas>;
 
 /// The `debug` namespace (Hera's debugging helpers; free of charge).
 pub const DEBUG_FUNCTIONS: &[DebugImport] = &[
@@ -491,20 +494,8 @@ impl BignumGas {
     }
 }
 
-/// One row of the `bignum` import table.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct BignumImport {
-    /// The operation.
-    pub function: BignumFunction,
-    /// Its import name in module `bignum`.
-    pub name: &'static str,
-    /// Parameter types (all i32 pointers).
-    pub params: &'static [ValueType],
-    /// Result types.
-    pub results: &'static [ValueType],
-    /// Gas, charged before the operation runs.
-    pub gas: BignumGas,
-}
+/// One row of the `bignum` import table (parameters are all i32 pointers).
+pub type BignumImport = ImportRow<BignumFunction, BignumGas>;
 
 /// The `bignum` namespace, in [`BignumFunction`] order.
 pub const BIGNUM_FUNCTIONS: &[BignumImport] = &[

@@ -56,8 +56,6 @@ pub enum Trap {
     StaticModeViolation,
     /// `log` with more than four topics.
     TooManyLogTopics,
-    /// Deployed code failed validation.
-    InvalidContractCode,
     /// A host function of a plain module trapped.
     HostTrap,
     /// The host refused the memory a contract declares ([`Host::reserve_memory`]).
@@ -72,7 +70,6 @@ impl Trap {
             Trap::InvalidMemoryAccess => Status::InvalidMemoryAccess,
             Trap::ArgumentOutOfRange => Status::ArgumentOutOfRange,
             Trap::StaticModeViolation => Status::StaticModeViolation,
-            Trap::InvalidContractCode => Status::ContractValidationFailure,
             _ => Status::Failure,
         }
     }
@@ -94,7 +91,6 @@ impl Trap {
             Trap::ArgumentOutOfRange => "EEI argument out of range",
             Trap::StaticModeViolation => "state change in a static call",
             Trap::TooManyLogTopics => "log with more than four topics",
-            Trap::InvalidContractCode => "deployed code is not valid Ewasm",
             Trap::HostTrap => "host function trapped",
             Trap::MemoryBudgetExhausted => "the host's memory budget is exhausted",
         }
