@@ -4,7 +4,7 @@
 //! INTERNAL_ERROR), fails the input.
 
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 thread_local! {
     /// Panics on this thread so far (tests run on several threads).
@@ -23,7 +23,11 @@ fn count_panics() {
 }
 
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Cargo's runtime variable first: a binary built from another checkout sharing the
+    // target directory may be counted fresh, and its compiled-in path is that checkout.
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .join("corpus")
         .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)

@@ -29,7 +29,7 @@ pub fn json_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn shared_dir(what: &str) -> Option<PathBuf> {
     let dir = std::env::var_os("SSVM_SHARED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+        .unwrap_or_else(|| manifest_dir().join("../../shared"));
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -40,4 +40,14 @@ pub fn shared_dir(what: &str) -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// This package's directory: `$CARGO_MANIFEST_DIR` as cargo sets it for the running
+/// test, else the one compiled in. Cargo may count a test binary built from another
+/// checkout sharing the target directory as fresh; the compiled-in path would then
+/// point into that checkout.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

@@ -6,7 +6,7 @@ use ssvm_engine::GasSchedule;
 /// `SSVM_UPDATE_DOCS=1` to regenerate it.
 #[test]
 fn eei_table_doc_is_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/EEI.md");
+    let path = crate::shared::manifest_dir().join("../docs/EEI.md");
     let expected = format!(
         "# The host functions a contract imports\n\n\
          Generated from the tables of `ssvm_engine::imports` by the test `docs::eei_table_doc_is_current`\n\

@@ -25,7 +25,7 @@ const LAYERS: &[(&str, u32)] = &[
 ];
 
 fn source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    crate::shared::manifest_dir().join("src")
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -566,7 +566,7 @@ pub(crate) fn wast_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 /// The `.wast` regression fixtures of this crate (`engine/tests/regressions/`).
 pub(crate) fn regression_files() -> Vec<std::path::PathBuf> {
-    wast_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions"))
+    wast_files(&crate::shared::manifest_dir().join("tests/regressions"))
 }
 
 /// Runs every directive of `files` on the interpreter.
