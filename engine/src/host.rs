@@ -9,8 +9,9 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::types::Status;
 pub use crate::types::{Address, Bytes32, U256};
+use crate::types::{Status, Trap};
+use crate::validation::ValidationError;
 
 /// The kind of a message (EVMC's call kinds; static is a separate flag).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -77,42 +78,88 @@ impl Default for Message<'_> {
     }
 }
 
-/// What a nested call or create returned to the engine.
+/// Why an execution failed, for diagnostics.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CallOutcome {
-    /// The callee's status.
-    pub status: Status,
-    /// The callee's output (becomes the caller's return-data buffer).
-    pub output: Vec<u8>,
-    /// Gas the callee did not use.
-    pub gas_left: u64,
-    /// Refund the callee accumulated (counted only when it succeeded).
-    pub gas_refund: u64,
-    /// The new contract's address, for a successful create.
-    pub create_address: Option<Address>,
+pub enum Failure {
+    /// The code did not validate.
+    Validation(ValidationError),
+    /// Execution trapped.
+    Trap(Trap),
 }
 
-impl CallOutcome {
-    /// A failed call that consumed all its gas and produced nothing.
-    pub fn failure() -> CallOutcome {
-        CallOutcome::failed(Status::Failure)
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Validation(error) => error.fmt(f),
+            Failure::Trap(trap) => trap.fmt(f),
+        }
     }
+}
 
-    /// A call that ended with `status`, consumed all its gas and produced nothing.
-    pub fn failed(status: Status) -> CallOutcome {
-        CallOutcome {
+/// How an execution ended: what the engine returns for a message, and what a host
+/// returns to the engine for a nested call or create ([`Host::call`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionResult {
+    /// How it ended.
+    pub status: Status,
+    /// `finish`/`revert` data (for a create: the code to deploy); for a nested call it
+    /// becomes the caller's return-data buffer.
+    pub output: Vec<u8>,
+    /// Gas not used; 0 unless the status is success or revert.
+    pub gas_left: u64,
+    /// Refund earned (storage clears, self-destructs); 0 unless successful.
+    pub gas_refund: u64,
+    /// The new contract's address, for a successful create; set by the host that
+    /// performed it (the engine does not choose addresses).
+    pub create_address: Option<Address>,
+    /// Why it failed, when the engine knows (a trap or a validation error).
+    pub failure: Option<Failure>,
+}
+
+impl ExecutionResult {
+    /// An execution that ended with `status`, consumed all its gas and produced nothing
+    /// (a host's refusal, a failure outside the engine).
+    pub fn failed(status: Status) -> ExecutionResult {
+        ExecutionResult {
             status,
             output: Vec::new(),
             gas_left: 0,
             gas_refund: 0,
             create_address: None,
+            failure: None,
+        }
+    }
+
+    /// An execution that trapped: the trap's status, all gas consumed.
+    pub fn trapped(trap: Trap) -> ExecutionResult {
+        ExecutionResult {
+            failure: Some(Failure::Trap(trap)),
+            ..ExecutionResult::failed(trap.status())
+        }
+    }
+
+    /// Code that is not valid Ewasm: [`Status::ContractValidationFailure`], all gas
+    /// consumed.
+    pub fn invalid(error: ValidationError) -> ExecutionResult {
+        ExecutionResult {
+            failure: Some(Failure::Validation(error)),
+            ..ExecutionResult::failed(Status::ContractValidationFailure)
+        }
+    }
+
+    /// Success with `gas_left` returned and no output (executing empty code returns
+    /// all its gas this way).
+    pub fn success(gas_left: u64) -> ExecutionResult {
+        ExecutionResult {
+            gas_left,
+            ..ExecutionResult::failed(Status::Success)
         }
     }
 
     /// For a successful create: charges the code deposit
     /// ([`crate::gas::CODE_DEPOSIT_GAS_PER_BYTE`] per byte of the output) and enforces
     /// [`crate::limits::MAX_DEPLOYED_CODE_SIZE`] (EIP-170), returning the code to store.
-    /// When either fails the outcome becomes an out-of-gas failure and `None` is
+    /// When either fails the result becomes an out-of-gas failure and `None` is
     /// returned; the host must then undo the create. Any other status: `None`, as is.
     pub fn take_deployed_code(&mut self) -> Option<Vec<u8>> {
         if self.status != Status::Success {
@@ -121,7 +168,7 @@ impl CallOutcome {
         let deposit =
             crate::gas::CODE_DEPOSIT_GAS_PER_BYTE.saturating_mul(self.output.len() as u64);
         if self.output.len() > crate::limits::MAX_DEPLOYED_CODE_SIZE || self.gas_left < deposit {
-            *self = CallOutcome::failed(Status::OutOfGas);
+            *self = ExecutionResult::failed(Status::OutOfGas);
             return None;
         }
         self.gas_left -= deposit;
@@ -234,7 +281,7 @@ pub trait Host {
     /// Runs a nested call or create. The engine has checked depth, balance and static
     /// mode and deducted the forwarded gas; the host runs the callee (with journaling,
     /// so a failed or reverted callee leaves no trace) and reports the outcome.
-    fn call(&mut self, message: &Message<'_>) -> CallOutcome;
+    fn call(&mut self, message: &Message<'_>) -> ExecutionResult;
     /// Registers the self-destruct of `address` in favour of `beneficiary`; returns
     /// whether this is the account's first self-destruct in the transaction (only then
     /// is the refund granted).
@@ -291,13 +338,11 @@ pub trait Host {
 mod tests {
     use super::*;
 
-    fn created(code_len: usize, gas_left: u64) -> CallOutcome {
-        CallOutcome {
-            status: Status::Success,
+    fn created(code_len: usize, gas_left: u64) -> ExecutionResult {
+        ExecutionResult {
             output: alloc::vec![0xab; code_len],
-            gas_left,
             gas_refund: 7,
-            create_address: None,
+            ..ExecutionResult::success(gas_left)
         }
     }
 
@@ -317,18 +362,18 @@ mod tests {
     fn a_create_that_cannot_pay_or_is_too_large_runs_out_of_gas() {
         let mut short = created(100, 19_999);
         assert_eq!(short.take_deployed_code(), None);
-        assert_eq!(short, CallOutcome::failed(Status::OutOfGas));
+        assert_eq!(short, ExecutionResult::failed(Status::OutOfGas));
 
         let limit = crate::limits::MAX_DEPLOYED_CODE_SIZE;
         assert!(created(limit, u64::MAX).take_deployed_code().is_some());
         let mut large = created(limit + 1, u64::MAX);
         assert_eq!(large.take_deployed_code(), None);
-        assert_eq!(large, CallOutcome::failed(Status::OutOfGas));
+        assert_eq!(large, ExecutionResult::failed(Status::OutOfGas));
     }
 
     #[test]
     fn only_successful_creates_deploy_code() {
-        let mut reverted = CallOutcome {
+        let mut reverted = ExecutionResult {
             status: Status::Revert,
             ..created(4, 1_000)
         };

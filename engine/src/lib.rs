@@ -40,12 +40,15 @@ extern crate std;
 // integration test checks it against the same table).
 //   0  limits                 every limit, in one place
 //   1  gas, ir                the versioned gas schedule; the internal code (its ISA)
-//   2  types                  value types, signatures, Config, Status, Ethereum words
+//   2  types                  value types, signatures, Config, Status, Trap, Ethereum
+//                             words
 //   3  imports                the import tables: EEI, bignum, debug (signatures, gas)
-//   4  host, validation       the Host interface; the Ewasm rules and their errors
-//   5  translation            Wasm -> internal code, gas folded per block
+//   4  validation             the Ewasm rules and their errors
+//   5  host, translation      the Host interface and the one result type
+//                             (ExecutionResult); Wasm -> internal code, gas folded
+//                             per block
 //   6  module                 the validated, translated module
-//   7  execution              Env/Trap/Halt, instances, the interpreter, the EEI and
+//   7  execution              Env/Halt, instances, the interpreter, the EEI and
 //                             bignum implementations, the run driver
 //   8  aot                    native code (std only)
 //   9  backend                the one switch between the execution paths
@@ -71,17 +74,17 @@ pub mod validation;
 pub mod world;
 
 pub use backend::Backend;
+pub use execution::Instance;
 pub use execution::contract::{CodeCache, Contract, cache_key};
-pub use execution::run::{ExecutionResult, Failure, execute, execute_module};
-pub use execution::{Instance, Trap};
+pub use execution::run::{execute, execute_module};
 pub use gas::GasSchedule;
 pub use host::{
-    Address, Bytes32, CallKind, CallOutcome, Host, HostTrap, Message, TraceStep, TxContext, U256,
-    create_address, create2_address,
+    Address, Bytes32, CallKind, ExecutionResult, Failure, Host, HostTrap, Message, TraceStep,
+    TxContext, U256, create_address, create2_address,
 };
 pub use imports::{HostFunction, Import};
 pub use module::Module;
 pub use types::{
-    Config, Export, ExportKind, FuncSignature, ModuleKind, Status, ValueType, keccak256,
+    Config, Export, ExportKind, FuncSignature, ModuleKind, Status, Trap, ValueType, keccak256,
 };
 pub use validation::ValidationError;

@@ -1,5 +1,5 @@
 //! Types every layer shares: value types and signatures, the engine configuration,
-//! execution statuses, Ethereum words (addresses, 32-byte words, `U256`) and
+//! execution statuses and traps, Ethereum words (addresses, 32-byte words, `U256`) and
 //! keccak256. A leaf: it depends on nothing but the gas schedule.
 
 use alloc::string::String;
@@ -263,4 +263,82 @@ pub struct Export {
     pub name: String,
     /// What it refers to.
     pub kind: ExportKind,
+}
+
+/// Why an execution stopped abnormally.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Trap {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// A load, store or bulk operation left linear memory.
+    MemoryOutOfBounds,
+    /// A table access or bulk table operation left the table.
+    TableOutOfBounds,
+    /// `call_indirect` hit a null table entry.
+    UninitializedElement,
+    /// `call_indirect` found a function of another type.
+    IndirectCallTypeMismatch,
+    /// Integer division or remainder by zero.
+    IntegerDivisionByZero,
+    /// `i32.div_s`/`i64.div_s` of the minimum value by -1.
+    IntegerOverflow,
+    /// More than [`crate::limits::MAX_CALL_DEPTH`] nested Wasm calls.
+    CallStackExhausted,
+    /// More than [`crate::limits::MAX_VALUE_STACK`] value-stack cells.
+    ValueStackExhausted,
+    /// Gas ran out.
+    OutOfGas,
+    /// An EEI function was given a pointer or offset out of range.
+    InvalidMemoryAccess,
+    /// An EEI argument or host value out of range (negative gas, value above 2^128).
+    ArgumentOutOfRange,
+    /// A state change was attempted in a static call.
+    StaticModeViolation,
+    /// `log` with more than four topics.
+    TooManyLogTopics,
+    /// A host function of a plain module trapped.
+    HostTrap,
+    /// The host refused the memory a contract declares ([`crate::host::Host::reserve_memory`]).
+    MemoryBudgetExhausted,
+}
+
+impl Trap {
+    /// The execution status this trap ends an execution with (EWASM.md section 2).
+    pub fn status(self) -> Status {
+        match self {
+            Trap::OutOfGas => Status::OutOfGas,
+            Trap::InvalidMemoryAccess => Status::InvalidMemoryAccess,
+            Trap::ArgumentOutOfRange => Status::ArgumentOutOfRange,
+            Trap::StaticModeViolation => Status::StaticModeViolation,
+            _ => Status::Failure,
+        }
+    }
+
+    /// A description of the trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            Trap::Unreachable => "unreachable executed",
+            Trap::MemoryOutOfBounds => "out of bounds memory access",
+            Trap::TableOutOfBounds => "out of bounds table access",
+            Trap::UninitializedElement => "uninitialized element",
+            Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
+            Trap::IntegerDivisionByZero => "integer divide by zero",
+            Trap::IntegerOverflow => "integer overflow",
+            Trap::CallStackExhausted => "call stack exhausted",
+            Trap::ValueStackExhausted => "value stack exhausted",
+            Trap::OutOfGas => "out of gas",
+            Trap::InvalidMemoryAccess => "EEI memory access out of bounds",
+            Trap::ArgumentOutOfRange => "EEI argument out of range",
+            Trap::StaticModeViolation => "state change in a static call",
+            Trap::TooManyLogTopics => "log with more than four topics",
+            Trap::HostTrap => "host function trapped",
+            Trap::MemoryBudgetExhausted => "the host's memory budget is exhausted",
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
 }

@@ -8,7 +8,7 @@
 //! nonce before the frame's snapshot, so a failed create keeps the increment (as the
 //! pallet and every Ethereum client do). Contract addresses follow Ethereum
 //! (`CREATE`: keccak256(rlp([sender, nonce])), `CREATE2`: EIP-1014); deployment charges
-//! 200 gas per byte of code and enforces EIP-170 ([`CallOutcome::take_deployed_code`]).
+//! 200 gas per byte of code and enforces EIP-170 ([`ExecutionResult::take_deployed_code`]).
 //! Nested calls and creates run the callee's code through an [`Executor`]: the engine on
 //! one of its [`Backend`]s, or anything else that runs Ewasm (an EVMC library).
 
@@ -19,8 +19,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::backend::Backend;
-use crate::execution::run::ExecutionResult;
-use crate::host::{CallKind, CallOutcome, Host, Message, TraceStep, TxContext};
+use crate::host::{CallKind, ExecutionResult, Host, Message, TraceStep, TxContext};
 use crate::types::{Address, Bytes32, Config, Status, U256, keccak256};
 
 /// Runs contract code for a [`World`]: the world's one switch between execution paths.
@@ -179,7 +178,7 @@ impl World {
 
     /// Sends a top-level message (depth 0), as a transaction would, and commits what it
     /// left: its changes stand only if it succeeded.
-    pub fn transact(&mut self, message: &Message<'_>) -> CallOutcome {
+    pub fn transact(&mut self, message: &Message<'_>) -> ExecutionResult {
         let outcome = self.call(message);
         self.journal.clear();
         outcome
@@ -354,14 +353,14 @@ impl World {
         address
     }
 
-    fn run_create(&mut self, message: &Message<'_>, address: Address) -> CallOutcome {
+    fn run_create(&mut self, message: &Message<'_>, address: Address) -> ExecutionResult {
         let sender = message.sender;
         let collision = self
             .accounts
             .get(&address)
             .is_some_and(|a| a.nonce != 0 || !a.code.is_empty());
         if collision {
-            return CallOutcome::failure();
+            return ExecutionResult::failed(Status::Failure);
         }
         // A fresh account keeps a balance sent to its address before it existed.
         let previous = self.accounts.get(&address).cloned();
@@ -377,7 +376,7 @@ impl World {
         );
         self.touch(address);
         if !self.transfer(sender, address, message.value) {
-            return CallOutcome::failure();
+            return ExecutionResult::failed(Status::Failure);
         }
         let inner = Message {
             recipient: address,
@@ -385,7 +384,7 @@ impl World {
             ..message.clone()
         };
         let executor = self.executor.clone();
-        let mut outcome = CallOutcome::from(executor.execute(self, &inner, message.input));
+        let mut outcome = executor.execute(self, &inner, message.input);
         if let Some(code) = outcome.take_deployed_code() {
             let code: Rc<[u8]> = code.into();
             let old = self.accounts.get(&address).cloned();
@@ -463,7 +462,7 @@ impl Host for World {
             .push(Change::Storage(*address, *key, old.unwrap_or_default()));
     }
 
-    fn call(&mut self, message: &Message<'_>) -> CallOutcome {
+    fn call(&mut self, message: &Message<'_>) -> ExecutionResult {
         self.messages.push((
             message.kind,
             message.code_address,
@@ -479,7 +478,7 @@ impl Host for World {
                 self.touch(message.recipient);
                 if !self.transfer(message.sender, message.recipient, message.value) {
                     self.revert(snapshot);
-                    return CallOutcome::failure();
+                    return ExecutionResult::failed(Status::Failure);
                 }
             }
             let code = self
@@ -488,7 +487,7 @@ impl Host for World {
                 .map(|a| a.code.clone())
                 .unwrap_or_else(|| Rc::from(&[][..]));
             let executor = self.executor.clone();
-            CallOutcome::from(executor.execute(self, message, &code))
+            executor.execute(self, message, &code)
         };
         if outcome.status != Status::Success {
             self.revert(snapshot);
@@ -596,7 +595,7 @@ mod tests {
         .unwrap()
     }
 
-    fn call_creator(world: &mut World) -> CallOutcome {
+    fn call_creator(world: &mut World) -> ExecutionResult {
         world.transact(&Message {
             sender: ALICE,
             recipient: CREATOR,

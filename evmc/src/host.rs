@@ -6,7 +6,7 @@
 //! `code_address` to the callee, which is exactly what EVMC hosts expect.
 
 use ssvm_engine::{
-    Address, Bytes32, CallKind, CallOutcome, Host, Message, Status, TxContext, U256,
+    Address, Bytes32, CallKind, ExecutionResult, Host, Message, Status, TxContext, U256,
 };
 
 use crate::ffi::*;
@@ -232,22 +232,23 @@ impl Host for EvmcHost<'_> {
         }
     }
 
-    fn call(&mut self, message: &Message<'_>) -> CallOutcome {
+    fn call(&mut self, message: &Message<'_>) -> ExecutionResult {
         let Some(f) = self.interface.call else {
-            return CallOutcome::failure();
+            return ExecutionResult::failed(Status::Failure);
         };
         let evmc_message = to_message(message);
         // SAFETY: as above; the message and its input outlive the call.
         let result = unsafe { f(self.context, &evmc_message) };
         // SAFETY: the host returned the result for us to release.
         let (status, output, gas_left, gas_refund, created) = unsafe { take_result(result) };
-        CallOutcome {
+        ExecutionResult {
             status,
             output,
             gas_left,
             gas_refund,
             create_address: (message.kind.is_create() && status == Status::Success)
                 .then_some(created),
+            failure: None,
         }
     }
 

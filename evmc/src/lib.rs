@@ -19,6 +19,11 @@
 //! engine first compiles each new contract (milliseconds per contract, unmetered) and
 //! pays off for contracts that run long or often.
 //!
+//! The engine is one [`Backend`]: the interpreter with a cache of prepared contracts,
+//! or the AOT engine with its compiled contracts, built when `engine=aot` is first set
+//! (and rebuilt when `aot_cache_dir` changes); both are kept when switching back and
+//! forth. A failure to build the AOT engine makes `engine=aot` an invalid value.
+//!
 //! Metering is on by default because a VM that runs untrusted contracts must bound
 //! their computation: with it off, only EEI calls cost gas and a loop runs forever.
 //!
@@ -35,13 +40,13 @@ use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 #[cfg(feature = "aot")]
 use std::path::PathBuf;
+#[cfg(feature = "aot")]
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use ffi::*;
-use ssvm_engine::{
-    Bytes32, CodeCache, Config, Contract, ExecutionResult, GasSchedule, Message, Status, cache_key,
-};
+use ssvm_engine::{Backend, Bytes32, Config, ExecutionResult, GasSchedule, Message, Status};
 
 const NAME: &CStr = c"ssvm";
 const VERSION: &CStr =
@@ -60,58 +65,28 @@ struct SsvmVm {
     metering: AtomicBool,
     evm1_fallback: AtomicBool,
     keccak09: AtomicBool,
-    contracts: Mutex<CodeCache<Arc<Contract>>>,
-    /// `engine=aot` is selected.
-    aot: AtomicBool,
+    /// The execution path `engine` selected.
+    backend: Mutex<Backend>,
+    /// The interpreter with its cache of prepared contracts, kept across engine
+    /// switches.
+    interpreter: Backend,
+    /// The AOT engine, built when first selected and kept across engine switches.
     #[cfg(feature = "aot")]
-    native: Mutex<Native>,
+    aot: Mutex<Aot>,
 }
 
-/// The AOT engine, created on first use, and its cache directory.
+/// The AOT engine (once built) and where it keeps compiled contracts.
 #[cfg(feature = "aot")]
 #[derive(Default)]
-struct Native {
-    engine: Option<Arc<ssvm_engine::aot::AotEngine>>,
+struct Aot {
+    backend: Option<Backend>,
     cache_dir: Option<PathBuf>,
-}
-
-#[cfg(feature = "aot")]
-impl Native {
-    /// The engine, created with the current cache directory if there is none yet.
-    fn engine(native: &Mutex<Native>) -> Option<Arc<ssvm_engine::aot::AotEngine>> {
-        let mut native = native.lock().ok()?;
-        if native.engine.is_none() {
-            let options = ssvm_engine::aot::AotOptions {
-                cache_dir: native.cache_dir.clone(),
-                ..Default::default()
-            };
-            native.engine = Some(Arc::new(ssvm_engine::aot::AotEngine::new(options).ok()?));
-        }
-        native.engine.clone()
-    }
-}
-
-/// The prepared contract of `code` under `config`, from the VM's cache or prepared
-/// now (without holding the lock: nested executions re-enter the VM).
-fn prepared(
-    cache: &Mutex<CodeCache<Arc<Contract>>>,
-    config: &Config,
-    code: &[u8],
-) -> Result<Arc<Contract>, ssvm_engine::ValidationError> {
-    let key = cache_key(config, code);
-    if let Some(contract) = cache.lock().ok().and_then(|c| c.get(&key)) {
-        return Ok(contract);
-    }
-    let contract = Arc::new(Contract::new(config, code)?);
-    if let Ok(mut cache) = cache.lock() {
-        cache.insert(key, contract.clone());
-    }
-    Ok(contract)
 }
 
 /// Creates a VM instance (the name EVMC's loader derives from `libssvm-evmc.so`).
 #[unsafe(no_mangle)]
 pub extern "C" fn evmc_create_ssvm_evmc() -> *mut evmc_vm {
+    let interpreter = Backend::cached_interpreter(CONTRACT_CACHE_CAPACITY);
     let vm = Box::new(SsvmVm {
         base: evmc_vm {
             abi_version: EVMC_ABI_VERSION,
@@ -125,10 +100,10 @@ pub extern "C" fn evmc_create_ssvm_evmc() -> *mut evmc_vm {
         metering: AtomicBool::new(true),
         evm1_fallback: AtomicBool::new(false),
         keccak09: AtomicBool::new(false),
-        contracts: Mutex::new(CodeCache::new(CONTRACT_CACHE_CAPACITY)),
-        aot: AtomicBool::new(false),
+        backend: Mutex::new(interpreter.clone()),
+        interpreter,
         #[cfg(feature = "aot")]
-        native: Mutex::new(Native::default()),
+        aot: Mutex::new(Aot::default()),
     });
     Box::into_raw(vm).cast()
 }
@@ -195,13 +170,13 @@ unsafe extern "C" fn set_option(
             };
         }
         "engine" => {
-            let aot = match value {
-                Some("interpreter") => false,
-                Some("aot") if cfg!(feature = "aot") => true,
-                _ => return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE,
+            let backend = match value {
+                Some("interpreter") => Some(vm.interpreter.clone()),
+                #[cfg(feature = "aot")]
+                Some("aot") => aot_backend(vm),
+                _ => None,
             };
-            vm.aot.store(aot, Ordering::Relaxed);
-            return evmc_set_option_result::EVMC_SET_OPTION_SUCCESS;
+            return select(vm, backend);
         }
         #[cfg(feature = "aot")]
         "aot_cache_dir" => return set_aot_cache_dir(vm, value),
@@ -216,8 +191,35 @@ unsafe extern "C" fn set_option(
     }
 }
 
-/// Sets the AOT cache directory (created if missing); the engine is rebuilt on next
-/// use so that it takes effect.
+/// Makes `backend` the VM's execution path; `None` (an engine that cannot be built) is
+/// an invalid value.
+fn select(vm: &SsvmVm, backend: Option<Backend>) -> evmc_set_option_result {
+    match (backend, vm.backend.lock()) {
+        (Some(backend), Ok(mut current)) => {
+            *current = backend;
+            evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+        }
+        _ => evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE,
+    }
+}
+
+/// The VM's AOT engine, built with its cache directory if there is none yet.
+#[cfg(feature = "aot")]
+fn aot_backend(vm: &SsvmVm) -> Option<Backend> {
+    let mut aot = vm.aot.lock().ok()?;
+    if aot.backend.is_none() {
+        let options = ssvm_engine::aot::AotOptions {
+            cache_dir: aot.cache_dir.clone(),
+            ..Default::default()
+        };
+        let engine = ssvm_engine::aot::AotEngine::new(options).ok()?;
+        aot.backend = Some(Backend::Aot(Arc::new(engine)));
+    }
+    aot.backend.clone()
+}
+
+/// Sets the AOT cache directory (created if missing) and drops the AOT engine built
+/// without it; when `engine=aot` is selected, the engine is rebuilt at once.
 #[cfg(feature = "aot")]
 fn set_aot_cache_dir(vm: &SsvmVm, value: Option<&str>) -> evmc_set_option_result {
     let Some(dir) = value.filter(|dir| !dir.is_empty()).map(PathBuf::from) else {
@@ -226,11 +228,21 @@ fn set_aot_cache_dir(vm: &SsvmVm, value: Option<&str>) -> evmc_set_option_result
     if std::fs::create_dir_all(&dir).is_err() || !dir.is_dir() {
         return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
     }
-    let Ok(mut native) = vm.native.lock() else {
+    let Ok(mut aot) = vm.aot.lock() else {
         return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
     };
-    native.cache_dir = Some(dir);
-    native.engine = None;
+    *aot = Aot {
+        backend: None,
+        cache_dir: Some(dir),
+    };
+    drop(aot);
+    let on_aot = vm
+        .backend
+        .lock()
+        .is_ok_and(|backend| matches!(*backend, Backend::Aot(_)));
+    if on_aot {
+        return select(vm, aot_backend(vm));
+    }
     evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
 }
 
@@ -366,20 +378,9 @@ unsafe fn execute_checked(
     config.keccak_system_contract = vm.keccak09.load(Ordering::Relaxed);
     // SAFETY: the host's interface and context stay valid during `execute`.
     let mut engine_host = unsafe { host::EvmcHost::new(interface, context) };
-    #[cfg(feature = "aot")]
-    if vm.aot.load(Ordering::Relaxed) {
-        let Some(engine) = Native::engine(&vm.native) else {
-            return internal_error();
-        };
-        return to_evmc_result(engine.execute(&config, &mut engine_host, &message, code));
-    }
-    let result = if code.is_empty() {
-        ssvm_engine::execute(&config, &mut engine_host, &message, code)
-    } else {
-        match prepared(&vm.contracts, &config, code) {
-            Ok(contract) => contract.execute(&mut engine_host, &message),
-            Err(_) => ExecutionResult::error(Status::ContractValidationFailure),
-        }
+    // Cloned (an `Arc`) so that the lock is not held while nested calls re-enter the VM.
+    let Ok(backend) = vm.backend.lock().map(|backend| backend.clone()) else {
+        return internal_error();
     };
-    to_evmc_result(result)
+    to_evmc_result(backend.execute(&config, &mut engine_host, &message, code))
 }

@@ -7,8 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use ssvm_engine::aot::{AotEngine, AotInstance, AotOptions};
 use ssvm_engine::{
-    Address, Bytes32, CallOutcome, Config, ExportKind, Host, HostTrap, Import, Instance, Message,
-    Module, Trap, TxContext, U256, ValueType,
+    Address, Bytes32, Config, ExecutionResult, ExportKind, Host, HostTrap, Import, Instance,
+    Message, Module, Trap, TxContext, U256, ValueType,
 };
 
 /// How a call (or an instantiation, for its start function) ended on an ssvm path.
@@ -64,8 +64,8 @@ impl Host for ImportHost {
         Bytes32::ZERO
     }
     fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) {}
-    fn call(&mut self, _: &Message<'_>) -> CallOutcome {
-        CallOutcome::failure()
+    fn call(&mut self, _: &Message<'_>) -> ExecutionResult {
+        ExecutionResult::failed(ssvm_engine::Status::Failure)
     }
     fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
         false

@@ -16,7 +16,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotOptions};
 use ssvm_engine::world::{Engine, World};
-use ssvm_engine::{CallKind, CallOutcome, Config, GasSchedule, Message};
+use ssvm_engine::{CallKind, Config, ExecutionResult, GasSchedule, Message};
 use ssvm_tests::statetest::{self, parse_address, parse_bytes, parse_u256};
 
 /// Gas for one transaction: the precompiles' vectors take up to ~10^10 under V1.
@@ -72,7 +72,7 @@ fn workload(path: &std::path::Path) -> anyhow::Result<Workload> {
     })
 }
 
-fn run(host: &World, message: &Message<'_>, aot: bool) -> CallOutcome {
+fn run(host: &World, message: &Message<'_>, aot: bool) -> ExecutionResult {
     let mut host = host.clone();
     if aot {
         host.set_executor(Rc::new(Engine {

@@ -218,6 +218,7 @@ pub unsafe fn result_of(result: evmc_result) -> ExecutionResult {
         output,
         gas_left,
         gas_refund,
+        create_address: None,
         failure: None,
     }
 }

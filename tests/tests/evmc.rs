@@ -336,19 +336,23 @@ fn options_change_behaviour() {
     assert_eq!(gas_used(&vm, &mut world), metered);
 
     // engine: the AOT path charges exactly what the interpreter does, with or without
-    // an on-disk cache (a second library instance loads the artifact from it).
+    // an on-disk cache (a second library instance loads the artifact from it). The
+    // options take effect in either order: a directory set after `engine=aot` rebuilds
+    // the engine.
     assert_eq!(
         vm.set_option(Some("engine"), Some("aot")),
         evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
     );
     assert_eq!(gas_used(&vm, &mut world), metered, "aot, in-memory cache");
     let cache = std::env::temp_dir().join(format!("ssvm-evmc-aot-{}", std::process::id()));
-    for run in ["compiles", "loads"] {
+    let engine = ("engine", "aot");
+    let directory = ("aot_cache_dir", cache.to_str().unwrap());
+    for (run, options) in [
+        ("compiles", [engine, directory]),
+        ("loads", [directory, engine]),
+    ] {
         let vm = library();
-        for (name, value) in [
-            ("engine", "aot"),
-            ("aot_cache_dir", cache.to_str().unwrap()),
-        ] {
+        for (name, value) in options {
             assert_eq!(
                 vm.set_option(Some(name), Some(value)),
                 evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
@@ -402,7 +406,7 @@ fn transact(
     to: Address,
     input: &[u8],
     sender: Address,
-) -> ssvm_engine::CallOutcome {
+) -> ssvm_engine::ExecutionResult {
     world.call(&Message {
         kind,
         gas: 5_000_000,

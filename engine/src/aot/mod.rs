@@ -38,10 +38,10 @@ pub use cache::{ENGINE_VERSION, MAGIC, WASMTIME_VERSION};
 pub use instrument::InstrumentError;
 
 use crate::execution::eei;
-use crate::execution::run::{ExecutionResult, Failure, conclude};
+use crate::execution::run::conclude;
 use crate::execution::{Env, Halt, Trap, charge_declared_pages};
 use crate::gas::GasSchedule;
-use crate::host::{Host, Message};
+use crate::host::{ExecutionResult, Host, Message};
 use crate::imports::{BIGNUM_FUNCTIONS, DEBUG_FUNCTIONS, EEI_FUNCTIONS, HostFunction, Import};
 use crate::limits::{MAX_MEMORY_PAGES, WASM_PAGE_SIZE};
 use crate::module::Module;
@@ -558,27 +558,23 @@ impl AotEngine {
         code: &[u8],
     ) -> ExecutionResult {
         if code.is_empty() {
-            return ExecutionResult::empty_code(message.gas);
+            return ExecutionResult::success(message.gas);
         }
         let compiled = match self.compile_contract(config, code) {
             Ok(compiled) => compiled,
             Err(AotError::Validation(error)) => {
-                return ExecutionResult::failed(
-                    Failure::Validation(error),
-                    Status::ContractValidationFailure,
-                );
+                return ExecutionResult::invalid(error);
             }
-            Err(AotError::Compile(_)) => return ExecutionResult::error(Status::InternalError),
+            Err(AotError::Compile(_)) => return ExecutionResult::failed(Status::InternalError),
         };
         let declared = compiled.limits.initial_pages;
         if declared != 0 && !host.reserve_memory(declared) {
-            let trap = Trap::MemoryBudgetExhausted;
-            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+            return ExecutionResult::trapped(Trap::MemoryBudgetExhausted);
         }
         let mut gas = message.gas;
         if let Err(trap) = charge_declared_pages(&config.schedule, declared, &mut gas) {
             host.release_memory(declared);
-            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+            return ExecutionResult::trapped(trap);
         }
         let (result, pages) = self.execute_compiled(config, &compiled, host, message, code, gas);
         host.release_memory(pages.unwrap_or(declared));
@@ -605,13 +601,13 @@ impl AotEngine {
             instance.get_global(&mut store, instrument::GAS_EXPORT),
             instance.get_func(&mut store, "main"),
         ) else {
-            return (ExecutionResult::error(Status::InternalError), None);
+            return (ExecutionResult::failed(Status::InternalError), None);
         };
         let memory = instance.get_memory(&mut store, instrument::MEMORY_EXPORT);
         store.data_mut().gas = Some(global);
         store.data_mut().memory = memory;
         if global.set(&mut store, Val::I64(gas as i64)).is_err() {
-            return (ExecutionResult::error(Status::InternalError), None);
+            return (ExecutionResult::failed(Status::InternalError), None);
         }
         let end = block_on(main.call_async(&mut store, &[], &mut []));
         let gas_left = global.get(&mut store).i64().unwrap_or(0) as u64;
@@ -621,7 +617,7 @@ impl AotEngine {
             Ok(()) => Ok(()),
             Err(error) => match stop_of(&error) {
                 Some(stop) => Err(stop),
-                None => return (ExecutionResult::error(Status::InternalError), pages),
+                None => return (ExecutionResult::failed(Status::InternalError), pages),
             },
         };
         (
@@ -635,7 +631,7 @@ impl AotEngine {
 fn failure_of(config: &Config, message: &Message<'_>, error: &wasmtime::Error) -> ExecutionResult {
     match stop_of(error) {
         Some(stop) => conclude(config, message, Err(stop), Vec::new(), 0, 0),
-        None => ExecutionResult::error(Status::InternalError),
+        None => ExecutionResult::failed(Status::InternalError),
     }
 }
 

@@ -11,8 +11,8 @@
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 
-use super::run::{ExecutionResult, execute_module};
-use crate::host::{Host, Message};
+use super::run::execute_module;
+use crate::host::{ExecutionResult, Host, Message};
 use crate::module::Module;
 use crate::types::{Bytes32, Config, keccak256};
 use crate::validation::ValidationError;

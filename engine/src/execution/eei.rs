@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 
 use super::{Env, Halt, Trap, bignum, memory};
 use crate::gas::{EeiCosts, GasSchedule, words};
-use crate::host::{Address, Bytes32, CallKind, CallOutcome, Host, Message, U256};
+use crate::host::{Address, Bytes32, CallKind, ExecutionResult, Host, Message, U256};
 use crate::imports::{DEBUG_FUNCTIONS, DebugFunction, EEI_FUNCTIONS, EeiFunction, HostFunction};
 use crate::limits::{BLOCK_HASH_HISTORY, MAX_CONTRACT_CALL_DEPTH, MAX_LOG_TOPICS};
 use crate::module::Module;
@@ -372,15 +372,12 @@ fn call<H: Host + ?Sized>(
     let outcome = if env.keccak_system_contract && target == keccak_address && !transfers_value {
         let cost = costs.keccak256 + costs.keccak256_word * words(input.len() as u64);
         if gas >= cost {
-            CallOutcome {
-                status: Status::Success,
+            ExecutionResult {
                 output: keccak256(input).0.to_vec(),
-                gas_left: gas - cost,
-                gas_refund: 0,
-                create_address: None,
+                ..ExecutionResult::success(gas - cost)
             }
         } else {
-            CallOutcome::failure()
+            ExecutionResult::failed(Status::Failure)
         }
     } else {
         let (recipient, sender) = match kind {

@@ -2,81 +2,13 @@
 //! deploy rules) or calls a function of a plain module, and says how it ended.
 
 use alloc::vec::Vec;
-use core::fmt;
 
 use super::interpreter::{self, Stack};
 use super::{Env, Halt, Instance, Trap, eei};
-use crate::host::{CallOutcome, Host, Message};
+use crate::host::{ExecutionResult, Host, Message};
 use crate::module::Module;
 use crate::types::{Config, Status};
 use crate::validation::ValidationError;
-
-/// Why an execution failed, for diagnostics.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// The code did not validate.
-    Validation(ValidationError),
-    /// Execution trapped.
-    Trap(Trap),
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Validation(error) => error.fmt(f),
-            Failure::Trap(trap) => trap.fmt(f),
-        }
-    }
-}
-
-/// The outcome of one execution.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExecutionResult {
-    /// How it ended.
-    pub status: Status,
-    /// `finish`/`revert` data (for a create: the code to deploy).
-    pub output: Vec<u8>,
-    /// Gas not used; 0 unless the status is success or revert.
-    pub gas_left: u64,
-    /// Refund earned (storage clears, self-destructs); 0 unless successful.
-    pub gas_refund: u64,
-    /// Why it failed, when it did.
-    pub failure: Option<Failure>,
-}
-
-impl ExecutionResult {
-    pub(crate) fn failed(failure: Failure, status: Status) -> ExecutionResult {
-        ExecutionResult {
-            status,
-            output: Vec::new(),
-            gas_left: 0,
-            gas_refund: 0,
-            failure: Some(failure),
-        }
-    }
-
-    /// The result of executing empty code: success with all `gas` returned.
-    pub(crate) fn empty_code(gas: u64) -> ExecutionResult {
-        ExecutionResult {
-            status: Status::Success,
-            output: Vec::new(),
-            gas_left: gas,
-            gas_refund: 0,
-            failure: None,
-        }
-    }
-
-    /// A result for an error outside execution (for hosts).
-    pub fn error(status: Status) -> ExecutionResult {
-        ExecutionResult {
-            status,
-            output: Vec::new(),
-            gas_left: 0,
-            gas_refund: 0,
-            failure: None,
-        }
-    }
-}
 
 /// Executes `code` for `message`: validates it, runs `main`, and applies the deploy
 /// rules when the message is a create.
@@ -90,14 +22,11 @@ pub fn execute<H: Host + ?Sized>(
     code: &[u8],
 ) -> ExecutionResult {
     if code.is_empty() {
-        return ExecutionResult::empty_code(message.gas);
+        return ExecutionResult::success(message.gas);
     }
     match Module::new(config, code) {
         Ok(module) => execute_module(config, &module, host, message, code),
-        Err(error) => ExecutionResult::failed(
-            Failure::Validation(error),
-            Status::ContractValidationFailure,
-        ),
+        Err(error) => ExecutionResult::invalid(error),
     }
 }
 
@@ -112,14 +41,13 @@ pub fn execute_module<H: Host + ?Sized>(
     let mut gas = message.gas;
     let declared_pages = module.memory.map_or(0, |limits| limits.initial);
     if declared_pages != 0 && !host.reserve_memory(declared_pages) {
-        let trap = Trap::MemoryBudgetExhausted;
-        return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+        return ExecutionResult::trapped(Trap::MemoryBudgetExhausted);
     }
     let mut instance = match Instance::new(module, &mut gas) {
         Ok(instance) => instance,
         Err(trap) => {
             host.release_memory(declared_pages);
-            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
+            return ExecutionResult::trapped(trap);
         }
     };
     let result = run_main(config, module, &mut instance, host, message, code, gas);
@@ -138,11 +66,7 @@ fn run_main<H: Host + ?Sized>(
     gas: u64,
 ) -> ExecutionResult {
     let Some(main) = module.main.or_else(|| module.exported_func("main")) else {
-        let error = ValidationError::MissingMain;
-        return ExecutionResult::failed(
-            Failure::Validation(error),
-            Status::ContractValidationFailure,
-        );
+        return ExecutionResult::invalid(ValidationError::MissingMain);
     };
     let mut env = Env {
         host,
@@ -175,25 +99,21 @@ pub(crate) fn conclude(
         Ok(()) => (Status::Success, Vec::new()),
         Err(Halt::Finish) => (Status::Success, output),
         Err(Halt::Revert) => (Status::Revert, output),
-        Err(Halt::Trap(trap)) => {
-            return ExecutionResult::failed(Failure::Trap(trap), trap.status());
-        }
+        Err(Halt::Trap(trap)) => return ExecutionResult::trapped(trap),
     };
     if message.kind.is_create()
         && status == Status::Success
         && output.starts_with(b"\0asm")
         && let Err(error) = Module::new(config, &output)
     {
-        return ExecutionResult::failed(
-            Failure::Validation(error),
-            Status::ContractValidationFailure,
-        );
+        return ExecutionResult::invalid(error);
     }
     ExecutionResult {
         status,
         output,
         gas_left,
         gas_refund: if status == Status::Success { refund } else { 0 },
+        create_address: None,
         failure: None,
     }
 }
@@ -274,17 +194,5 @@ impl<'m> Instance<'m> {
             Halt::Trap(trap) => trap,
             Halt::Finish | Halt::Revert => Trap::HostTrap,
         })
-    }
-}
-
-impl From<ExecutionResult> for CallOutcome {
-    fn from(result: ExecutionResult) -> CallOutcome {
-        CallOutcome {
-            status: result.status,
-            output: result.output,
-            gas_left: result.gas_left,
-            gas_refund: result.gas_refund,
-            create_address: None,
-        }
     }
 }

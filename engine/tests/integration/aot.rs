@@ -11,8 +11,7 @@ use ssvm_engine::Backend;
 use ssvm_engine::aot::{AotEngine, AotOptions};
 use ssvm_engine::world::{Engine, World};
 use ssvm_engine::{
-    Address, CallKind, CallOutcome, Config, ExecutionResult, GasSchedule, Message, Status, U256,
-    execute,
+    Address, CallKind, Config, ExecutionResult, GasSchedule, Message, Status, U256, execute,
 };
 
 const ALICE: Address = Address([0xa1; 20]);
@@ -71,7 +70,7 @@ fn hosts(schedule: GasSchedule) -> [World; 2] {
 }
 
 /// Sends `message` on both hosts and checks that outcomes and states agree.
-fn both(hosts: &mut [World; 2], message: &Message<'_>) -> CallOutcome {
+fn both(hosts: &mut [World; 2], message: &Message<'_>) -> ExecutionResult {
     let [interpreter, native] = hosts;
     let expected = interpreter.transact(message);
     let actual = native.transact(message);

@@ -5,7 +5,7 @@ use ssvm_contracts::{BIGNUM_DEMO, CALLER, COUNTER, ERC20};
 use ssvm_engine::Backend;
 use ssvm_engine::world::{Log, World};
 use ssvm_engine::{
-    Address, Bytes32, CallKind, CallOutcome, Config, GasSchedule, Message, Status, U256,
+    Address, Bytes32, CallKind, Config, ExecutionResult, GasSchedule, Message, Status, U256,
 };
 
 pub const ALICE: Address = Address([0xa1; 20]);
@@ -37,7 +37,7 @@ pub fn deploy(host: &mut World, sender: Address, code: &[u8]) -> Address {
     outcome.create_address.expect("created")
 }
 
-pub fn call(host: &mut World, sender: Address, to: Address, input: &[u8]) -> CallOutcome {
+pub fn call(host: &mut World, sender: Address, to: Address, input: &[u8]) -> ExecutionResult {
     host.transact(&Message {
         kind: CallKind::Call,
         sender,

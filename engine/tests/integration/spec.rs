@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use ssvm_engine::{
-    Address, Bytes32, CallOutcome, Config, GasSchedule, Host, HostTrap, Import, Instance, Module,
-    Trap, TxContext, U256, ValidationError, ValueType,
+    Address, Bytes32, Config, ExecutionResult, GasSchedule, Host, HostTrap, Import, Instance,
+    Module, Trap, TxContext, U256, ValidationError, ValueType,
 };
 use wast::core::{WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
@@ -95,8 +95,8 @@ impl Host for SpecHost {
         Bytes32::ZERO
     }
     fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) {}
-    fn call(&mut self, _: &ssvm_engine::Message<'_>) -> CallOutcome {
-        CallOutcome::failure()
+    fn call(&mut self, _: &ssvm_engine::Message<'_>) -> ExecutionResult {
+        ExecutionResult::failed(ssvm_engine::Status::Failure)
     }
     fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
         false

@@ -25,8 +25,8 @@ use sp_core::{Get, H160, H256};
 use sp_runtime::SaturatedConversion;
 use sp_runtime::traits::Zero;
 use ssvm_engine::{
-    Address, Bytes32, CallKind, CallOutcome, CodeCache, Contract, Host, Message, Status, TxContext,
-    U256, keccak256,
+    Address, Bytes32, CallKind, CodeCache, Contract, ExecutionResult, Host, Message, Status,
+    TxContext, U256, keccak256,
 };
 
 use crate::{
@@ -109,10 +109,10 @@ fn status_of(status: Status) -> ExecStatus {
 }
 
 /// A failed frame that keeps its gas (depth and layer limits, refused transfers).
-fn refused(gas: u64) -> CallOutcome {
-    CallOutcome {
+fn refused(gas: u64) -> ExecutionResult {
+    ExecutionResult {
         gas_left: gas,
-        ..CallOutcome::failure()
+        ..ExecutionResult::failed(Status::Failure)
     }
 }
 
@@ -231,7 +231,7 @@ impl<T: Config> Ext<T> {
 
     /// Turns a top-level outcome into a report, applying the refund (at most half the
     /// gas used, Byzantium) and, on success, the self-destructs.
-    fn report(&mut self, outcome: CallOutcome, gas_limit: u64, contract: H160) -> ExecReport {
+    fn report(&mut self, outcome: ExecutionResult, gas_limit: u64, contract: H160) -> ExecReport {
         let used = gas_limit.saturating_sub(outcome.gas_left);
         let success = outcome.status == Status::Success;
         let refund = if success {
@@ -356,15 +356,15 @@ impl<T: Config> Ext<T> {
     }
 
     /// Runs `loaded` for `message` with `gas`.
-    fn run(&mut self, loaded: &Loaded, message: &Message<'_>, gas: u64) -> CallOutcome {
+    fn run(&mut self, loaded: &Loaded, message: &Message<'_>, gas: u64) -> ExecutionResult {
         let message = Message {
             gas,
             ..message.clone()
         };
-        CallOutcome::from(loaded.execute(self, &message))
+        loaded.execute(self, &message)
     }
 
-    fn run_call(&mut self, message: &Message<'_>) -> CallOutcome {
+    fn run_call(&mut self, message: &Message<'_>) -> ExecutionResult {
         let top_level = message.depth == 0;
         if message.kind == CallKind::Call
             && !self.transfer(
@@ -380,25 +380,19 @@ impl<T: Config> Ext<T> {
             .map(|info| info.code_hash)
             .unwrap_or_default();
         if code_hash.is_zero() {
-            return CallOutcome {
-                status: Status::Success,
-                output: Vec::new(),
-                gas_left: message.gas,
-                gas_refund: 0,
-                create_address: None,
-            };
+            return ExecutionResult::success(message.gas);
         }
         let mut gas = message.gas;
         match self.load(code_hash, &mut gas) {
             Ok(loaded) => self.run(&loaded, message, gas),
-            Err(status) => CallOutcome::failed(status),
+            Err(status) => ExecutionResult::failed(status),
         }
     }
 
-    fn run_create(&mut self, message: &Message<'_>, contract: H160) -> CallOutcome {
+    fn run_create(&mut self, message: &Message<'_>, contract: H160) -> ExecutionResult {
         let top_level = message.depth == 0;
         if ContractInfoOf::<T>::contains_key(contract) || Nonces::<T>::get(contract) != 0 {
-            return CallOutcome::failure();
+            return ExecutionResult::failed(Status::Failure);
         }
         let trie_nonce = TrieNonce::<T>::mutate(|nonce| {
             *nonce += 1;
@@ -424,7 +418,7 @@ impl<T: Config> Ext<T> {
         let mut gas = message.gas;
         let loaded = match self.load_init_code(message.input, &mut gas) {
             Ok(loaded) => loaded,
-            Err(status) => return CallOutcome::failed(status),
+            Err(status) => return ExecutionResult::failed(status),
         };
         let inner = Message {
             recipient: address(&contract),
@@ -437,14 +431,14 @@ impl<T: Config> Ext<T> {
         }
         if !outcome.output.is_empty() && !outcome.output.starts_with(b"\0asm") {
             // Only Ewasm runs here: code that is not Wasm could never be called.
-            return CallOutcome::failed(Status::ContractValidationFailure);
+            return ExecutionResult::failed(Status::ContractValidationFailure);
         }
         let Some(code) = outcome.take_deployed_code() else {
             return outcome;
         };
         // MAX_CODE_LEN is the engine's deployed-code limit, which the deposit enforced.
         let Ok(code) = CodeVec::try_from(code) else {
-            return CallOutcome::failed(Status::OutOfGas);
+            return ExecutionResult::failed(Status::OutOfGas);
         };
         let code_hash = if code.is_empty() {
             H256::zero()
@@ -576,7 +570,7 @@ impl<T: Config> Host for Ext<T> {
         }
     }
 
-    fn call(&mut self, message: &Message<'_>) -> CallOutcome {
+    fn call(&mut self, message: &Message<'_>) -> ExecutionResult {
         if message.depth > T::MaxCallDepth::get() {
             return refused(message.gas);
         }
