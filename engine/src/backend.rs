@@ -133,6 +133,7 @@ mod cache {
     }
 }
 
+// The in-memory world (a higher layer, std only) is the host of these tests.
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;

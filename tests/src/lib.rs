@@ -5,6 +5,7 @@
 //! `ssvm-statetest` binary is the command-line front end.
 
 pub mod evmc_host;
+pub mod paths;
 pub mod roots;
 pub mod statetest;
 

@@ -195,3 +195,27 @@ fn oversized_and_over_limit_modules_get_limit_errors() {
         })
     ));
 }
+
+/// The example contracts validate and each negative fixture fails its own rule.
+#[test]
+fn negative_fixtures_fail_their_rule() {
+    use ssvm_contracts::fixtures::*;
+    use ssvm_engine::{Module, ValidationError as E};
+    let config = Config::contract(GasSchedule::V1);
+    let rule = |bytes: &[u8]| Module::new(&config, bytes).err();
+    assert!(matches!(rule(FLOAT), Some(E::Float { .. })));
+    assert!(matches!(
+        rule(BAD_IMPORT_SIGNATURE),
+        Some(E::ImportSignature { .. })
+    ));
+    assert!(matches!(
+        rule(UNKNOWN_NAMESPACE),
+        Some(E::ImportNamespace { .. })
+    ));
+    assert!(matches!(rule(START_FUNCTION), Some(E::StartFunction)));
+    assert!(matches!(rule(MISSING_MAIN), Some(E::MissingMain)));
+    assert!(matches!(rule(EXTRA_EXPORT), Some(E::ExtraExport { .. })));
+    for (name, code) in ssvm_contracts::CONTRACTS {
+        assert!(Module::new(&config, code).is_ok(), "{name}");
+    }
+}

@@ -39,9 +39,14 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a file without comments and without its `#[cfg(test)]` module.
+/// The code of a file without comments and without its test module (`mod tests`
+/// under `#[cfg(test)]` or `#[cfg(all(test, ..))]`).
 fn code_of(source: &str) -> String {
-    let source = match source.find("#[cfg(test)]\nmod tests") {
+    let test_module = ["#[cfg(test)]\nmod tests", "#[cfg(all(test,"]
+        .iter()
+        .filter_map(|marker| source.find(marker))
+        .min();
+    let source = match test_module {
         Some(at) => &source[..at],
         None => source,
     };
@@ -170,4 +175,9 @@ fn the_checker_sees_references() {
     );
     let names: Vec<_> = crate_references(&code).into_iter().collect();
     assert_eq!(names, ["a", "c", "e", "g"]);
+    let std_tests = code_of(
+        "use crate::a::B;\n#[cfg(all(test, feature = \"std\"))]\nmod tests { use crate::h; }",
+    );
+    let names: Vec<_> = crate_references(&std_tests).into_iter().collect();
+    assert_eq!(names, ["a"]);
 }

@@ -6,20 +6,16 @@
 //! compile at its maximum would let one path run what the other refuses, a consensus
 //! split. One above, validation (which both paths share) must reject it with the
 //! limit's own error. Runtime limits (call depth, value stack, memory growth) trap at the
-//! same call on both paths. Of the contract-level limits, EIP-170 is checked here; log
-//! topics and block-hash history by `eei::logs` and `eei::balance_and_block_hash`
-//! (every EEI test runs on both paths), the nested contract call depth by
-//! `contracts::call_depth_is_limited_to_1024` and
-//! `aot::nested_contract_calls_reach_the_same_depth`.
+//! same call on both paths. These are limits of modules, which EVMC cannot reach; the
+//! contract-level limits run on every path, the EVMC library included, in `ssvm-tests`
+//! (`tests/tests/behaviour`): EIP-170 in `limits`, log topics and block-hash history in
+//! `eei::logs` and `eei::balance_and_block_hash`, the nested call depth in
+//! `contracts::call_depth_is_limited_to_1024`.
 
-use ssvm_engine::Backend;
 use ssvm_engine::aot::AotInstance;
 use ssvm_engine::limits::*;
 use ssvm_engine::validation::Limit;
-use ssvm_engine::world::World;
-use ssvm_engine::{
-    CallKind, Config, GasSchedule, Instance, Message, Module, Status, Trap, ValidationError,
-};
+use ssvm_engine::{Config, GasSchedule, Instance, Module, Trap, ValidationError};
 
 use crate::aot::engine;
 use crate::spec::SpecHost;
@@ -472,35 +468,4 @@ fn value_stack() {
         run_both(&module, "f", &[frames]),
         (Err(Trap::ValueStackExhausted), 0)
     );
-}
-
-#[test]
-fn deployed_code_size() {
-    // Init code that returns `n` bytes of memory as the code to deploy (not Wasm, so
-    // stored as it is).
-    let deploy = |n: usize| {
-        let init = wasm(&format!(
-            r#"(module (import "ethereum" "finish" (func $finish (param i32 i32)))
-                (memory (export "memory") 1)
-                (func (export "main") (call $finish (i32.const 0) (i32.const {n}))))"#
-        ));
-        let config = Config::contract(GasSchedule::V1);
-        let mut host = World::empty(config, Backend::Interpreter);
-        let before = host.clone();
-        let message = Message {
-            kind: CallKind::Create,
-            gas: 10_000_000,
-            input: &init,
-            ..Message::default()
-        };
-        let outcome = host.transact(&message);
-        let mut native = before;
-        crate::aot::run_on_aot(&mut native, config);
-        assert_eq!(native.transact(&message), outcome, "AOT outcome");
-        assert_eq!(native.state_difference(&host), None, "AOT state");
-        outcome.status
-    };
-    assert_eq!(deploy(MAX_DEPLOYED_CODE_SIZE), Status::Success);
-    // A create whose code is too large fails with all its gas spent.
-    assert_eq!(deploy(MAX_DEPLOYED_CODE_SIZE + 1), Status::OutOfGas);
 }

@@ -3,10 +3,7 @@
 #[cfg(feature = "aot")]
 mod aot;
 mod bad_input;
-mod contracts;
 mod docs;
-mod eei;
-mod gas;
 mod layers;
 #[cfg(feature = "aot")]
 mod limits;

@@ -1,13 +1,14 @@
-//! Every EEI function on [`World`]: success, out-of-bounds pointers, static mode and
-//! out of gas, with exact gas. The contracts run under the Hera (unmetered) schedule,
-//! so the gas used is exactly what the EEI charges (Hera's `GasSchedule`).
+//! Every EEI function on every execution path ([`Path`]): success, out-of-bounds
+//! pointers, static mode and out of gas, with exact gas. The contracts run under the
+//! Hera (unmetered) schedule, so the gas used is exactly what the EEI charges (Hera's
+//! `GasSchedule`).
 
-use ssvm_engine::Backend;
-use ssvm_engine::world::{Engine, World};
+use ssvm_engine::world::World;
 use ssvm_engine::{
     Address, Bytes32, CallKind, Config, ExecutionResult, GasSchedule, Message, Status, U256,
-    execute,
 };
+use ssvm_tests::every_path;
+use ssvm_tests::paths::Path;
 
 const CONTRACT: Address = Address([0xcc; 20]);
 const SENDER: Address = Address([0x5e; 20]);
@@ -76,6 +77,7 @@ fn contract_with(body: &str, fields: &str) -> Vec<u8> {
 }
 
 struct Setup {
+    path: Path,
     config: Config,
     host: World,
     is_static: bool,
@@ -85,9 +87,9 @@ struct Setup {
 }
 
 impl Setup {
-    fn new() -> Setup {
+    fn new(path: Path) -> Setup {
         let config = Config::contract(GasSchedule::HERA_UNMETERED);
-        let mut host = World::empty(config, Backend::Interpreter);
+        let mut host = path.world(config);
         host.set_account(CONTRACT, U256::from(1_000_000u32), Vec::new());
         host.set_account(OTHER, U256::from(5u8), vec![1, 2, 3, 4, 5, 6, 7, 8]);
         host.tx.origin = SENDER;
@@ -100,6 +102,7 @@ impl Setup {
         host.block_hashes.insert(44, Bytes32([0x44; 32]));
         host.block_hashes.insert(43, Bytes32([0x43; 32]));
         Setup {
+            path,
             config,
             host,
             is_static: false,
@@ -128,18 +131,12 @@ impl Setup {
             input: &self.input,
             ..Message::default()
         };
-        // Every EEI test runs on the AOT path too, from the same state.
-        #[cfg(feature = "aot")]
-        let before = self.host.clone();
-        let result = execute(&config, &mut self.host, &message, &code);
-        #[cfg(feature = "aot")]
-        crate::aot::same_on_aot(config, before, &self.host, &message, &code, &result);
-        result
+        self.path.execute(config, &mut self.host, &message, &code)
     }
 }
 
-fn run(body: &str) -> ExecutionResult {
-    Setup::new().run(body)
+fn run(path: Path, body: &str) -> ExecutionResult {
+    Setup::new(path).run(body)
 }
 
 fn used(result: &ExecutionResult) -> u64 {
@@ -164,8 +161,7 @@ fn finish(len: u32) -> String {
     format!("(call $finish (i32.const 1000) (i32.const {len}))")
 }
 
-#[test]
-fn address_getters() {
+fn address_getters(path: Path) {
     for (function, expected) in [
         ("getAddress", CONTRACT),
         ("getCaller", SENDER),
@@ -173,23 +169,22 @@ fn address_getters() {
         ("getBlockCoinbase", Address([0xcb; 20])),
     ] {
         success(
-            &run(&format!(
-                "(call ${function} (i32.const 1000)) {}",
-                finish(20)
-            )),
+            &run(
+                path,
+                &format!("(call ${function} (i32.const 1000)) {}", finish(20)),
+            ),
             2,
             &expected.0,
         );
         fails(
-            &run(&format!("(call ${function} (i32.const {EDGE}))")),
+            &run(path, &format!("(call ${function} (i32.const {EDGE}))")),
             Status::InvalidMemoryAccess,
         );
     }
 }
 
-#[test]
-fn u128_and_u256_getters() {
-    let mut setup = Setup::new();
+fn u128_and_u256_getters(path: Path) {
+    let mut setup = Setup::new(path);
     setup.value = U256::from(0x0102u32);
     let result = setup.run(&format!(
         "(call $getCallValue (i32.const 1000)) {}",
@@ -202,39 +197,41 @@ fn u128_and_u256_getters() {
         Status::ArgumentOutOfRange,
     );
     success(
-        &run(&format!(
-            "(call $getTxGasPrice (i32.const 1000)) {}",
-            finish(16)
-        )),
+        &run(
+            path,
+            &format!("(call $getTxGasPrice (i32.const 1000)) {}", finish(16)),
+        ),
         2,
         &7u128.to_le_bytes(),
     );
     success(
-        &run(&format!(
-            "(call $getChainId (i32.const 1000)) {}",
-            finish(16)
-        )),
+        &run(
+            path,
+            &format!("(call $getChainId (i32.const 1000)) {}", finish(16)),
+        ),
         2,
         &1337u128.to_le_bytes(),
     );
     let mut difficulty = [0u8; 32];
     difficulty[..4].copy_from_slice(&0x0102_0304u32.to_le_bytes());
     success(
-        &run(&format!(
-            "(call $getBlockDifficulty (i32.const 1000)) {}",
-            finish(32)
-        )),
+        &run(
+            path,
+            &format!("(call $getBlockDifficulty (i32.const 1000)) {}", finish(32)),
+        ),
         2,
         &difficulty,
     );
     fails(
-        &run(&format!("(call $getBlockDifficulty (i32.const {EDGE}))")),
+        &run(
+            path,
+            &format!("(call $getBlockDifficulty (i32.const {EDGE}))"),
+        ),
         Status::InvalidMemoryAccess,
     );
 }
 
-#[test]
-fn number_getters() {
+fn number_getters(path: Path) {
     for (function, expected) in [
         ("getBlockNumber", 300u64),
         ("getBlockTimestamp", 1000),
@@ -244,79 +241,93 @@ fn number_getters() {
             "(i64.store (i32.const 1000) (call ${function})) {}",
             finish(8)
         );
-        success(&run(&body), 2, &expected.to_le_bytes());
+        success(&run(path, &body), 2, &expected.to_le_bytes());
     }
     let body = format!(
         "(i32.store (i32.const 1000) (call $getCallDataSize)) \
          (i32.store (i32.const 1004) (call $getCodeSize)) {}",
         finish(8)
     );
-    let result = run(&body);
+    let result = run(path, &body);
     assert_eq!(&result.output[..4], &40u32.to_le_bytes());
     assert_eq!(used(&result), 4);
 }
 
-#[test]
-fn gas_functions() {
+fn gas_functions(path: Path) {
     // getGasLeft reports the gas after its own charge.
     let body = format!(
         "(i64.store (i32.const 1000) (call $getGasLeft)) {}",
         finish(8)
     );
-    success(&run(&body), 2, &(GAS - 2).to_le_bytes());
-    success(&run("(call $useGas (i64.const 12345))"), 12345, &[]);
+    success(&run(path, &body), 2, &(GAS - 2).to_le_bytes());
+    success(&run(path, "(call $useGas (i64.const 12345))"), 12345, &[]);
     fails(
-        &run("(call $useGas (i64.const -5))"),
+        &run(path, "(call $useGas (i64.const -5))"),
         Status::ArgumentOutOfRange,
     );
     fails(
-        &run(&format!("(call $useGas (i64.const {}))", GAS + 1)),
+        &run(path, &format!("(call $useGas (i64.const {}))", GAS + 1)),
         Status::OutOfGas,
     );
 }
 
-#[test]
-fn copies_charge_per_word_and_check_the_source() {
+fn copies_charge_per_word_and_check_the_source(path: Path) {
     // callDataCopy: 3 + 3 × ceil(33/32) = 9.
-    let result = run(&format!(
-        "(call $callDataCopy (i32.const 1000) (i32.const 7) (i32.const 33)) {}",
-        finish(33)
-    ));
+    let result = run(
+        path,
+        &format!(
+            "(call $callDataCopy (i32.const 1000) (i32.const 7) (i32.const 33)) {}",
+            finish(33)
+        ),
+    );
     success(&result, 9, &[0xab; 33]);
     // Reading past the call data is an error, not zero fill.
     fails(
-        &run("(call $callDataCopy (i32.const 1000) (i32.const 8) (i32.const 33))"),
+        &run(
+            path,
+            "(call $callDataCopy (i32.const 1000) (i32.const 8) (i32.const 33))",
+        ),
         Status::InvalidMemoryAccess,
     );
     fails(
-        &run(&format!(
-            "(call $callDataCopy (i32.const {EDGE}) (i32.const 0) (i32.const 11))"
-        )),
+        &run(
+            path,
+            &format!("(call $callDataCopy (i32.const {EDGE}) (i32.const 0) (i32.const 11))"),
+        ),
         Status::InvalidMemoryAccess,
     );
     // codeCopy of the first 8 bytes: the Wasm preamble.
-    let result = run(&format!(
-        "(call $codeCopy (i32.const 1000) (i32.const 0) (i32.const 8)) {}",
-        finish(8)
-    ));
+    let result = run(
+        path,
+        &format!(
+            "(call $codeCopy (i32.const 1000) (i32.const 0) (i32.const 8)) {}",
+            finish(8)
+        ),
+    );
     success(&result, 6, b"\0asm\x01\0\0\0");
     // externalCodeCopy: 700 + 3 × 1.
-    let result = run(&format!(
-        "(call $externalCodeCopy (i32.const 0) (i32.const 1000) (i32.const 2) (i32.const 4)) {}",
-        finish(4)
-    ));
+    let result = run(
+        path,
+        &format!(
+            "(call $externalCodeCopy (i32.const 0) (i32.const 1000) (i32.const 2) (i32.const 4)) {}",
+            finish(4)
+        ),
+    );
     success(&result, 703, &[3, 4, 5, 6]);
     fails(
-        &run("(call $externalCodeCopy (i32.const 0) (i32.const 1000) (i32.const 6) (i32.const 4))"),
+        &run(
+            path,
+            "(call $externalCodeCopy (i32.const 0) (i32.const 1000) (i32.const 6) (i32.const 4))",
+        ),
         Status::InvalidMemoryAccess,
     );
     let body = format!(
         "(i32.store (i32.const 1000) (call $getExternalCodeSize (i32.const 0))) {}",
         finish(4)
     );
-    success(&run(&body), 700, &8u32.to_le_bytes());
+    success(&run(path, &body), 700, &8u32.to_le_bytes());
     // A copy that cannot be paid for.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.gas = 8;
     fails(
         &setup.run("(call $callDataCopy (i32.const 1000) (i32.const 0) (i32.const 33))"),
@@ -324,27 +335,33 @@ fn copies_charge_per_word_and_check_the_source() {
     );
 }
 
-#[test]
-fn balance_and_block_hash() {
+fn balance_and_block_hash(path: Path) {
     success(
-        &run(&format!(
-            "(call $getExternalBalance (i32.const 0) (i32.const 1000)) {}",
-            finish(16)
-        )),
+        &run(
+            path,
+            &format!(
+                "(call $getExternalBalance (i32.const 0) (i32.const 1000)) {}",
+                finish(16)
+            ),
+        ),
         400,
         &5u128.to_le_bytes(),
     );
     fails(
-        &run(&format!(
-            "(call $getExternalBalance (i32.const {EDGE}) (i32.const 1000))"
-        )),
+        &run(
+            path,
+            &format!("(call $getExternalBalance (i32.const {EDGE}) (i32.const 1000))"),
+        ),
         Status::InvalidMemoryAccess,
     );
     let hash = |n: i64| {
-        run(&format!(
-            "(i32.store (i32.const 1032) (call $getBlockHash (i64.const {n}) (i32.const 1000))) {}",
-            finish(36)
-        ))
+        run(
+            path,
+            &format!(
+                "(i32.store (i32.const 1032) (call $getBlockHash (i64.const {n}) (i32.const 1000))) {}",
+                finish(36)
+            ),
+        )
     };
     let previous = hash(299);
     assert_eq!(used(&previous), 800);
@@ -360,16 +377,16 @@ fn balance_and_block_hash() {
     }
     // The result pointer is checked even when the hash is unavailable.
     fails(
-        &run(&format!(
-            "(drop (call $getBlockHash (i64.const 1) (i32.const {EDGE})))"
-        )),
+        &run(
+            path,
+            &format!("(drop (call $getBlockHash (i64.const 1) (i32.const {EDGE})))"),
+        ),
         Status::InvalidMemoryAccess,
     );
 }
 
-#[test]
-fn storage() {
-    let mut setup = Setup::new();
+fn storage(path: Path) {
+    let mut setup = Setup::new(path);
     // Zero to non-zero: 20000.
     success(
         &setup.run("(call $storageStore (i32.const 32) (i32.const 64))"),
@@ -426,7 +443,7 @@ fn storage() {
         Status::StaticModeViolation,
     );
     // Not enough gas for the create surcharge: nothing is written.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.gas = 19_999;
     fails(
         &setup.run("(call $storageStore (i32.const 32) (i32.const 64))"),
@@ -438,9 +455,8 @@ fn storage() {
     );
 }
 
-#[test]
-fn logs() {
-    let mut setup = Setup::new();
+fn logs(path: Path) {
+    let mut setup = Setup::new(path);
     // 375 + 2 × 375 + 8 × 5.
     let result = setup.run(
         "(call $log (i32.const 0) (i32.const 5) (i32.const 2) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0))",
@@ -453,23 +469,30 @@ fn logs() {
     assert_eq!(log.topics[1].0[0], 2);
     fails(
         &run(
+            path,
             "(call $log (i32.const 0) (i32.const 0) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))",
         ),
         Status::Failure,
     );
     fails(
-        &run(&format!(
-            "(call $log (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {EDGE}) (i32.const 0) (i32.const 0) (i32.const 0))"
-        )),
+        &run(
+            path,
+            &format!(
+                "(call $log (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {EDGE}) (i32.const 0) (i32.const 0) (i32.const 0))"
+            ),
+        ),
         Status::InvalidMemoryAccess,
     );
     fails(
-        &run(&format!(
-            "(call $log (i32.const {EDGE}) (i32.const 11) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))"
-        )),
+        &run(
+            path,
+            &format!(
+                "(call $log (i32.const {EDGE}) (i32.const 11) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))"
+            ),
+        ),
         Status::InvalidMemoryAccess,
     );
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.is_static = true;
     fails(
         &setup.run("(call $log (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))"),
@@ -478,27 +501,33 @@ fn logs() {
     assert!(setup.host.logs().is_empty());
 }
 
-#[test]
-fn finish_and_revert_stop_execution() {
+fn finish_and_revert_stop_execution(path: Path) {
     success(
-        &run("(call $finish (i32.const 0) (i32.const 3)) (call $useGas (i64.const 100))"),
+        &run(
+            path,
+            "(call $finish (i32.const 0) (i32.const 3)) (call $useGas (i64.const 100))",
+        ),
         0,
         &[7, 7, 7],
     );
     let reverted = run(
+        path,
         "(call $useGas (i64.const 10)) (call $revert (i32.const 0) (i32.const 2)) (call $useGas (i64.const 100))",
     );
     assert_eq!(reverted.status, Status::Revert);
     assert_eq!(reverted.output, [7, 7]);
     assert_eq!(used(&reverted), 10, "a revert keeps the unused gas");
     fails(
-        &run(&format!("(call $finish (i32.const {EDGE}) (i32.const 11))")),
+        &run(
+            path,
+            &format!("(call $finish (i32.const {EDGE}) (i32.const 11))"),
+        ),
         Status::InvalidMemoryAccess,
     );
     // Returning from main succeeds with empty output.
-    success(&run("(nop)"), 0, &[]);
+    success(&run(path, "(nop)"), 0, &[]);
     // A trap consumes everything.
-    fails(&run("(unreachable)"), Status::Failure);
+    fails(&run(path, "(unreachable)"), Status::Failure);
 }
 
 /// A callee that finishes with its caller, its value (u128) and its call data.
@@ -521,8 +550,8 @@ const ECHO: &str = r#"(module
 
 const ECHO_ADDRESS: Address = Address([0xec; 20]);
 
-fn with_echo() -> Setup {
-    let mut setup = Setup::new();
+fn with_echo(path: Path) -> Setup {
+    let mut setup = Setup::new(path);
     setup
         .host
         .set_account(ECHO_ADDRESS, U256::ZERO, wat::parse_str(ECHO).unwrap());
@@ -568,10 +597,9 @@ const ECHO_BEFORE_GAS_LEFT: u64 = 2 + 2 + 2 + 2;
 /// getCallDataSize, callDataCopy of 0 bytes, getCallDataSize.
 const ECHO_TOTAL: u64 = ECHO_BEFORE_GAS_LEFT + 2 + 3 + 2;
 
-#[test]
-fn call_kinds_set_caller_value_and_storage_context() {
+fn call_kinds_set_caller_value_and_storage_context(path: Path) {
     // call with value to an existing account.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     let result = setup.run_echo(
         "(call $call (i64.const GAS) (i32.const 200) (i32.const 240) (i32.const 0) (i32.const 3))",
         77,
@@ -590,7 +618,7 @@ fn call_kinds_set_caller_value_and_storage_context() {
     assert_eq!(setup.host.balance_of(&ECHO_ADDRESS), U256::from(77u8));
 
     // callDelegate keeps the caller and value of the current frame.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     setup.value = U256::from(5u8);
     let result = setup.run_echo(
         "(call $callDelegate (i64.const GAS) (i32.const 200) (i32.const 0) (i32.const 3))",
@@ -603,7 +631,7 @@ fn call_kinds_set_caller_value_and_storage_context() {
     assert_eq!(&out[40..60], &CONTRACT.0, "runs in the caller's context");
 
     // callCode runs the callee's code in our context, as us.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     let result = setup.run_echo(
         "(call $callCode (i64.const GAS) (i32.const 200) (i32.const 240) (i32.const 0) (i32.const 3))",
         3,
@@ -619,7 +647,7 @@ fn call_kinds_set_caller_value_and_storage_context() {
     );
 
     // callStatic: no value, static flag set.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     let result = setup.run_echo(
         "(call $callStatic (i64.const GAS) (i32.const 200) (i32.const 0) (i32.const 3))",
         0,
@@ -628,10 +656,9 @@ fn call_kinds_set_caller_value_and_storage_context() {
     assert_eq!(&result.output[24..40], &[0; 16]);
 }
 
-#[test]
-fn call_gas_rules() {
+fn call_gas_rules(path: Path) {
     // Gas: 700 static + min(requested, all but 1/64) forwarded, unused gas returned.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     let result = setup.run_echo(
         "(call $call (i64.const GAS) (i32.const 200) (i32.const 240) (i32.const 0) (i32.const 0))",
         0,
@@ -643,7 +670,7 @@ fn call_gas_rules() {
     assert_eq!(used(&result), 700 + ECHO_TOTAL + 2 + return_copy + 2);
 
     // A huge request is capped at all but 1/64 of what is left.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     let result = setup.run_echo(
         "(call $call (i64.const GAS) (i32.const 200) (i32.const 240) (i32.const 0) (i32.const 0))",
         0,
@@ -656,7 +683,7 @@ fn call_gas_rules() {
 
     // Value to an account that does not exist: 700 + 9000 + 25000. The callee (no
     // code) receives the 2300 stipend and returns it unused, as in the EVM.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     let result = setup.run_with(
         &format!(
             "(memory.init $to (i32.const 200) (i32.const 0) (i32.const 20))
@@ -669,7 +696,7 @@ fn call_gas_rules() {
     success(&result, 700 + 9_000 + 25_000 - 2_300, &0u32.to_le_bytes());
 
     // Not enough balance: result 1, the value-transfer charge is kept.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     let result = setup.run_echo(
         "(call $call (i64.const GAS) (i32.const 200) (i32.const 240) (i32.const 0) (i32.const 0))",
         2_000_000,
@@ -679,7 +706,7 @@ fn call_gas_rules() {
     assert_eq!(used(&result), 700 + 9_000 + 2 + 2 + 3, "no gas forwarded");
 
     // Value from a static frame is a violation; negative gas is out of range.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     setup.is_static = true;
     fails(
         &setup.run_echo(
@@ -689,7 +716,7 @@ fn call_gas_rules() {
         ),
         Status::StaticModeViolation,
     );
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     fails(
         &setup.run_echo(
             "(call $call (i64.const -1) (i32.const 200) (i32.const 240) (i32.const 0) (i32.const 0))",
@@ -699,7 +726,7 @@ fn call_gas_rules() {
         Status::ArgumentOutOfRange,
     );
     // Out-of-bounds call data.
-    let mut setup = with_echo();
+    let mut setup = with_echo(path);
     fails(
         &setup.run_echo(
             &format!("(call $call (i64.const GAS) (i32.const 200) (i32.const 240) (i32.const {EDGE}) (i32.const 11))"),
@@ -710,8 +737,7 @@ fn call_gas_rules() {
     );
 }
 
-#[test]
-fn keccak_system_contract() {
+fn keccak_system_contract(path: Path) {
     // keccak256 at 0x..09: 700 + 30 + 6 × 1 word, output in the return data.
     let body = format!(
         r#"(i32.store8 (i32.const 219) (i32.const 9))
@@ -720,28 +746,28 @@ fn keccak_system_contract() {
            (call $returnDataCopy (i32.const 1004) (i32.const 0) (i32.const 32)) {}"#,
         finish(36)
     );
-    let result = run(&body);
+    let result = run(path, &body);
     assert_eq!(result.status, Status::Success);
     assert_eq!(&result.output[..4], &[0, 0, 0, 0]);
     assert_eq!(&result.output[4..], &ssvm_engine::keccak256(&[7; 5]).0);
     assert_eq!(used(&result), 700 + 36 + 3 + 3);
     // Without enough forwarded gas the call fails, its 35 gas are gone and there is
     // no return data.
-    let starved = run(&format!(
-        r#"(i32.store8 (i32.const 219) (i32.const 9))
+    let starved = run(
+        path,
+        &format!(
+            r#"(i32.store8 (i32.const 219) (i32.const 9))
            (i32.store (i32.const 1000)
                (call $call (i64.const 35) (i32.const 200) (i32.const 96) (i32.const 0) (i32.const 5)))
            (i32.store (i32.const 1004) (call $getReturnDataSize)) {}"#,
-        finish(8)
-    ));
+            finish(8)
+        ),
+    );
     success(&starved, 700 + 35 + 2, &[1, 0, 0, 0, 0, 0, 0, 0]);
     // With the switch off, 0x..09 is an ordinary (empty) account.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.config.keccak_system_contract = false;
-    setup.host.set_executor(std::rc::Rc::new(Engine {
-        config: setup.config,
-        backend: Backend::Interpreter,
-    }));
+    setup.host.set_executor(path.executor(setup.config));
     let code = contract(&body);
     let config = setup.config;
     let message = Message {
@@ -750,7 +776,7 @@ fn keccak_system_contract() {
         gas: GAS,
         ..Message::default()
     };
-    let result = execute(&config, &mut setup.host, &message, &code);
+    let result = path.execute(config, &mut setup.host, &message, &code);
     assert_eq!(
         result.status,
         Status::InvalidMemoryAccess,
@@ -758,8 +784,7 @@ fn keccak_system_contract() {
     );
 }
 
-#[test]
-fn create_and_create2() {
+fn create_and_create2(path: Path) {
     let counter = ssvm_contracts::COUNTER;
     let hex: String = counter.iter().map(|b| format!("\\{b:02x}")).collect();
     let fields = format!(r#"(data $code "{hex}")"#);
@@ -773,7 +798,7 @@ fn create_and_create2() {
             finish = finish(28)
         )
     };
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     let result = setup.run_with(
         &body(&format!(
             "(call $create (i32.const 96) (i32.const 2000) (i32.const {}) (i32.const 1004))",
@@ -789,7 +814,7 @@ fn create_and_create2() {
     assert_eq!(&setup.host.accounts()[&created].code[..], counter);
 
     // create2 charges 6 per word of init code on top of 32000.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.gas = 100_000_000;
     let with_create2 = setup.run_with(
         &body(&format!(
@@ -805,7 +830,7 @@ fn create_and_create2() {
     assert_eq!(&with_create2.output[4..24], &expected.0);
 
     // Static frames cannot create.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.is_static = true;
     fails(
         &setup.run(
@@ -814,7 +839,7 @@ fn create_and_create2() {
         Status::StaticModeViolation,
     );
     // Init code that reverts: result 2 and its output in the return data.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     let reverting = wat::parse_str(
         r#"(module (import "ethereum" "revert" (func $revert (param i32 i32)))
             (memory (export "memory") 1) (data (i32.const 0) "no")
@@ -837,9 +862,8 @@ fn create_and_create2() {
     assert_eq!(&result.output[4..], b"no");
 }
 
-#[test]
-fn self_destruct() {
-    let mut setup = Setup::new();
+fn self_destruct(path: Path) {
+    let mut setup = Setup::new(path);
     // The beneficiary (OTHER) exists: 5000; the refund is granted once.
     let result = setup.run("(call $selfDestruct (i32.const 0)) (unreachable)");
     success(&result, 5_000, &[]);
@@ -851,25 +875,24 @@ fn self_destruct() {
         "only the first self-destruct is refunded"
     );
     // A beneficiary that does not exist costs 25000 more.
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     let result = setup.run("(call $selfDestruct (i32.const 96))");
     success(&result, 30_000, &[]);
-    let mut setup = Setup::new();
+    let mut setup = Setup::new(path);
     setup.is_static = true;
     fails(
         &setup.run("(call $selfDestruct (i32.const 0))"),
         Status::StaticModeViolation,
     );
     fails(
-        &run(&format!("(call $selfDestruct (i32.const {EDGE}))")),
+        &run(path, &format!("(call $selfDestruct (i32.const {EDGE}))")),
         Status::InvalidMemoryAccess,
     );
 }
 
-#[test]
-fn deploy_output_must_be_valid_ewasm() {
+fn deploy_output_must_be_valid_ewasm(path: Path) {
     let config = Config::contract(GasSchedule::V1);
-    let mut host = World::empty(config, Backend::Interpreter);
+    let mut host = path.world(config);
     let deploy = |host: &mut World, returned: &[u8]| {
         let hex: String = returned.iter().map(|b| format!("\\{b:02x}")).collect();
         let init = wat::parse_str(format!(
@@ -879,8 +902,8 @@ fn deploy_output_must_be_valid_ewasm() {
             returned.len()
         ))
         .unwrap();
-        execute(
-            &config,
+        path.execute(
+            config,
             host,
             &Message {
                 kind: CallKind::Create,
@@ -901,8 +924,8 @@ fn deploy_output_must_be_valid_ewasm() {
     // Output without the Wasm preamble is stored as it is.
     assert_eq!(deploy(&mut host, b"not wasm").status, Status::Success);
     // Empty code is a successful no-op.
-    let empty = execute(
-        &config,
+    let empty = path.execute(
+        config,
         &mut host,
         &Message {
             gas: 123,
@@ -913,25 +936,20 @@ fn deploy_output_must_be_valid_ewasm() {
     assert_eq!((empty.status, empty.gas_left), (Status::Success, 123));
 }
 
-#[test]
-fn negative_fixtures_fail_their_rule() {
-    use ssvm_contracts::fixtures::*;
-    use ssvm_engine::{Module, ValidationError as E};
-    let config = Config::contract(GasSchedule::V1);
-    let rule = |bytes: &[u8]| Module::new(&config, bytes).err();
-    assert!(matches!(rule(FLOAT), Some(E::Float { .. })));
-    assert!(matches!(
-        rule(BAD_IMPORT_SIGNATURE),
-        Some(E::ImportSignature { .. })
-    ));
-    assert!(matches!(
-        rule(UNKNOWN_NAMESPACE),
-        Some(E::ImportNamespace { .. })
-    ));
-    assert!(matches!(rule(START_FUNCTION), Some(E::StartFunction)));
-    assert!(matches!(rule(MISSING_MAIN), Some(E::MissingMain)));
-    assert!(matches!(rule(EXTRA_EXPORT), Some(E::ExtraExport { .. })));
-    for (name, code) in ssvm_contracts::CONTRACTS {
-        assert!(Module::new(&config, code).is_ok(), "{name}");
-    }
-}
+every_path![
+    address_getters,
+    u128_and_u256_getters,
+    number_getters,
+    gas_functions,
+    copies_charge_per_word_and_check_the_source,
+    balance_and_block_hash,
+    storage,
+    logs,
+    finish_and_revert_stop_execution,
+    call_kinds_set_caller_value_and_storage_context,
+    call_gas_rules,
+    keccak_system_contract,
+    create_and_create2,
+    self_destruct,
+    deploy_output_must_be_valid_ewasm,
+];

@@ -1,27 +1,65 @@
-//! The example contracts on [`World`]: the ERC20 flow end to end, nested calls and
+//! The example contracts on every execution path: the ERC20 flow end to end, nested calls and
 //! creates with journaling, and the call-depth limit.
 
 use ssvm_contracts::{BIGNUM_DEMO, CALLER, COUNTER, ERC20};
-use ssvm_engine::Backend;
+use std::ops::{Deref, DerefMut};
+
 use ssvm_engine::world::{Log, World};
 use ssvm_engine::{
     Address, Bytes32, CallKind, Config, ExecutionResult, GasSchedule, Message, Status, U256,
 };
+use ssvm_tests::every_path;
+use ssvm_tests::paths::Path;
 
 pub const ALICE: Address = Address([0xa1; 20]);
-const BOB: Address = Address([0xb0; 20]);
+pub const BOB: Address = Address([0xb0; 20]);
 const CAROL: Address = Address([0xc0; 20]);
 const GAS: u64 = 10_000_000;
 
-pub fn host(schedule: GasSchedule) -> World {
-    let mut host = World::empty(Config::contract(schedule), Backend::Interpreter);
-    for account in [ALICE, BOB, CAROL] {
-        host.set_account(account, U256::from(10u64).pow(U256::from(20u8)), Vec::new());
-    }
-    host
+/// A world on one path whose every transaction is checked against the interpreter
+/// ([`Path::transact`]).
+#[derive(Clone)]
+pub struct Host {
+    pub path: Path,
+    pub config: Config,
+    pub world: World,
 }
 
-pub fn deploy(host: &mut World, sender: Address, code: &[u8]) -> Address {
+impl Host {
+    /// Sends a top-level message.
+    pub fn transact(&mut self, message: &Message<'_>) -> ExecutionResult {
+        self.path.transact(self.config, &mut self.world, message)
+    }
+}
+
+impl Deref for Host {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+impl DerefMut for Host {
+    fn deref_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+}
+
+/// A world on `path` under `schedule` with three funded accounts.
+pub fn host(path: Path, schedule: GasSchedule) -> Host {
+    let config = Config::contract(schedule);
+    let mut world = path.world(config);
+    for account in [ALICE, BOB, CAROL] {
+        world.set_account(account, U256::from(10u64).pow(U256::from(20u8)), Vec::new());
+    }
+    Host {
+        path,
+        config,
+        world,
+    }
+}
+
+pub fn deploy(host: &mut Host, sender: Address, code: &[u8]) -> Address {
     let outcome = host.transact(&Message {
         kind: CallKind::Create,
         sender,
@@ -37,7 +75,7 @@ pub fn deploy(host: &mut World, sender: Address, code: &[u8]) -> Address {
     outcome.create_address.expect("created")
 }
 
-pub fn call(host: &mut World, sender: Address, to: Address, input: &[u8]) -> ExecutionResult {
+pub fn call(host: &mut Host, sender: Address, to: Address, input: &[u8]) -> ExecutionResult {
     host.transact(&Message {
         kind: CallKind::Call,
         sender,
@@ -84,14 +122,13 @@ const APPROVE: u32 = 0x095e_a7b3;
 const ALLOWANCE: u32 = 0xdd62_ed3e;
 const TRANSFER_FROM: u32 = 0x23b8_72dd;
 
-fn balance_of(host: &mut World, token: Address, owner: Address) -> u128 {
+fn balance_of(host: &mut Host, token: Address, owner: Address) -> u128 {
     let out = call(host, ALICE, token, &abi(BALANCE_OF, &[address_word(owner)]));
     assert_eq!(out.status, Status::Success);
     u128::from_be_bytes(out.output[16..].try_into().unwrap())
 }
 
-#[test]
-fn erc20_end_to_end() {
+fn erc20_end_to_end(path: Path) {
     let transfer_topic = topic("ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
     let approval_topic = topic("8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925");
     assert_eq!(
@@ -103,7 +140,7 @@ fn erc20_end_to_end() {
         ssvm_engine::keccak256(b"Approval(address,address,uint256)")
     );
 
-    let mut host = host(GasSchedule::V1);
+    let mut host = host(path, GasSchedule::V1);
     let token = deploy(&mut host, ALICE, ERC20);
     assert_eq!(
         &host.accounts()[&token].code[..],
@@ -230,7 +267,7 @@ fn erc20_end_to_end() {
     assert_eq!(call(&mut host, BOB, token, &[1, 2]).status, Status::Revert);
 }
 
-fn counter_value(host: &World, counter: Address) -> u128 {
+fn counter_value(host: &Host, counter: Address) -> u128 {
     u128::from_be_bytes(
         host.storage_at(&counter, &Bytes32::ZERO).0[16..]
             .try_into()
@@ -247,9 +284,8 @@ fn caller_call(op: u8, to: Address, value: u128, data: &[u8]) -> Vec<u8> {
     input
 }
 
-#[test]
-fn nested_calls_and_journaling() {
-    let mut host = host(GasSchedule::V1);
+fn nested_calls_and_journaling(path: Path) {
+    let mut host = host(path, GasSchedule::V1);
     let caller = deploy(&mut host, ALICE, CALLER);
     let counter = deploy(&mut host, ALICE, COUNTER);
     assert_eq!(
@@ -316,9 +352,8 @@ fn nested_calls_and_journaling() {
     );
 }
 
-#[test]
-fn nested_creates() {
-    let mut host = host(GasSchedule::V1);
+fn nested_creates(path: Path) {
+    let mut host = host(path, GasSchedule::V1);
     let caller = deploy(&mut host, ALICE, CALLER);
 
     let mut input = vec![4];
@@ -358,15 +393,14 @@ fn nested_creates() {
     assert_eq!(host.accounts().len(), accounts);
 }
 
-#[test]
-fn call_depth_is_limited_to_1024() {
+fn call_depth_is_limited_to_1024(path: Path) {
     // Each nested execution takes 4-8 KiB of native stack (measured: 1024 levels fit
     // in 8 MiB, not in 4 MiB); run on a thread with room to spare.
     let handle = std::thread::Builder::new()
         .stack_size(16 << 20)
-        .spawn(|| {
+        .spawn(move || {
             let code = ssvm_contracts::probes::RECURSE.to_vec();
-            let mut host = host(GasSchedule::HERA_UNMETERED);
+            let mut host = host(path, GasSchedule::HERA_UNMETERED);
             let contract = Address([0x77; 20]);
             host.set_account(contract, U256::ZERO, code);
             let out = host.transact(&Message {
@@ -389,11 +423,10 @@ fn call_depth_is_limited_to_1024() {
     handle.join().unwrap();
 }
 
-#[test]
-fn bignum_matches_plain_wasm() {
-    let mut host = host(GasSchedule::V1);
+fn bignum_matches_plain_wasm(path: Path) {
+    let mut host = host(path, GasSchedule::V1);
     let demo = deploy(&mut host, ALICE, BIGNUM_DEMO);
-    let run = |host: &mut World, mode: u8, n: u32| {
+    let run = |host: &mut Host, mode: u8, n: u32| {
         let mut input = vec![mode];
         input.extend_from_slice(&n.to_be_bytes());
         let out = call(host, ALICE, demo, &input);
@@ -408,3 +441,11 @@ fn bignum_matches_plain_wasm() {
     expected[..2].copy_from_slice(&6561u16.to_le_bytes());
     assert_eq!(run(&mut host, 2, 3), expected);
 }
+
+every_path![
+    erc20_end_to_end,
+    nested_calls_and_journaling,
+    nested_creates,
+    call_depth_is_limited_to_1024,
+    bignum_matches_plain_wasm,
+];
