@@ -105,7 +105,8 @@ pub struct ExecutionResult {
     /// `finish`/`revert` data (for a create: the code to deploy); for a nested call it
     /// becomes the caller's return-data buffer.
     pub output: Vec<u8>,
-    /// Gas not used; 0 unless the status is success or revert.
+    /// Gas not used. The engine leaves it 0 unless the status is success or revert; a
+    /// host may return a refused nested call's gas with a failure status.
     pub gas_left: u64,
     /// Refund earned (storage clears, self-destructs); 0 unless successful.
     pub gas_refund: u64,

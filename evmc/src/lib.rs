@@ -22,7 +22,8 @@
 //! The engine is one [`Backend`]: the interpreter with a cache of prepared contracts,
 //! or the AOT engine with its compiled contracts, built when `engine=aot` is first set
 //! (and rebuilt when `aot_cache_dir` changes); both are kept when switching back and
-//! forth. A failure to build the AOT engine makes `engine=aot` an invalid value.
+//! forth. A failure to build the AOT engine makes `engine=aot` (or a new
+//! `aot_cache_dir` while it is selected) an invalid value and changes nothing.
 //!
 //! Metering is on by default because a VM that runs untrusted contracts must bound
 //! their computation: with it off, only EEI calls cost gas and a loop runs forever.
@@ -65,28 +66,86 @@ struct SsvmVm {
     metering: AtomicBool,
     evm1_fallback: AtomicBool,
     keccak09: AtomicBool,
-    /// The execution path `engine` selected.
-    backend: Mutex<Backend>,
-    /// The interpreter with its cache of prepared contracts, kept across engine
-    /// switches.
-    interpreter: Backend,
-    /// The AOT engine, built when first selected and kept across engine switches.
-    #[cfg(feature = "aot")]
-    aot: Mutex<Aot>,
+    /// The engines and the selected one, changed only under this one lock.
+    engines: Mutex<Engines>,
 }
 
-/// The AOT engine (once built) and where it keeps compiled contracts.
-#[cfg(feature = "aot")]
-#[derive(Default)]
-struct Aot {
-    backend: Option<Backend>,
+/// The execution paths of a VM: the interpreter with its cache of prepared contracts
+/// and the AOT engine (built when first selected), both kept across `engine` switches.
+struct Engines {
+    /// What `execute` runs on.
+    selected: Backend,
+    interpreter: Backend,
+    #[cfg(feature = "aot")]
+    aot: Option<Backend>,
+    /// Where the AOT engine keeps compiled contracts (`aot_cache_dir`).
+    #[cfg(feature = "aot")]
     cache_dir: Option<PathBuf>,
+}
+
+impl Engines {
+    fn new() -> Engines {
+        let interpreter = Backend::cached_interpreter(CONTRACT_CACHE_CAPACITY);
+        Engines {
+            selected: interpreter.clone(),
+            interpreter,
+            #[cfg(feature = "aot")]
+            aot: None,
+            #[cfg(feature = "aot")]
+            cache_dir: None,
+        }
+    }
+
+    /// Selects `engine=name`; `false` for an unknown name or an AOT engine that cannot
+    /// be built (nothing changes then).
+    fn select(&mut self, name: &str) -> bool {
+        self.selected = match name {
+            "interpreter" => self.interpreter.clone(),
+            #[cfg(feature = "aot")]
+            "aot" => match &self.aot {
+                Some(aot) => aot.clone(),
+                None => match aot_engine(self.cache_dir.clone()) {
+                    Some(aot) => self.aot.insert(aot).clone(),
+                    None => return false,
+                },
+            },
+            _ => return false,
+        };
+        true
+    }
+
+    /// Sets the AOT cache directory. The AOT engine built without it is dropped; when it
+    /// is selected it is rebuilt at once, and if that fails nothing changes.
+    #[cfg(feature = "aot")]
+    fn set_cache_dir(&mut self, dir: PathBuf) -> bool {
+        if matches!(self.selected, Backend::Aot(_)) {
+            let Some(aot) = aot_engine(Some(dir.clone())) else {
+                return false;
+            };
+            self.selected = aot.clone();
+            self.aot = Some(aot);
+        } else {
+            self.aot = None;
+        }
+        self.cache_dir = Some(dir);
+        true
+    }
+}
+
+/// A new AOT engine keeping its artifacts in `cache_dir`.
+#[cfg(feature = "aot")]
+fn aot_engine(cache_dir: Option<PathBuf>) -> Option<Backend> {
+    let options = ssvm_engine::aot::AotOptions {
+        cache_dir,
+        ..Default::default()
+    };
+    let engine = ssvm_engine::aot::AotEngine::new(options).ok()?;
+    Some(Backend::Aot(Arc::new(engine)))
 }
 
 /// Creates a VM instance (the name EVMC's loader derives from `libssvm-evmc.so`).
 #[unsafe(no_mangle)]
 pub extern "C" fn evmc_create_ssvm_evmc() -> *mut evmc_vm {
-    let interpreter = Backend::cached_interpreter(CONTRACT_CACHE_CAPACITY);
     let vm = Box::new(SsvmVm {
         base: evmc_vm {
             abi_version: EVMC_ABI_VERSION,
@@ -100,10 +159,7 @@ pub extern "C" fn evmc_create_ssvm_evmc() -> *mut evmc_vm {
         metering: AtomicBool::new(true),
         evm1_fallback: AtomicBool::new(false),
         keccak09: AtomicBool::new(false),
-        backend: Mutex::new(interpreter.clone()),
-        interpreter,
-        #[cfg(feature = "aot")]
-        aot: Mutex::new(Aot::default()),
+        engines: Mutex::new(Engines::new()),
     });
     Box::into_raw(vm).cast()
 }
@@ -139,6 +195,24 @@ unsafe extern "C" fn set_option(
     name: *const c_char,
     value: *const c_char,
 ) -> evmc_set_option_result {
+    // Building an AOT engine runs wasmtime: no panic may cross into the host.
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: forwarded from the host, with the guarantees EVMC requires of it.
+        unsafe { set_option_checked(vm, name, value) }
+    }));
+    outcome.unwrap_or(evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE)
+}
+
+/// `set_option` after the pointer checks.
+///
+/// # Safety
+/// Non-null pointers must be valid as EVMC specifies: `vm` created by this library,
+/// `name` and `value` NUL-terminated.
+unsafe fn set_option_checked(
+    vm: *mut evmc_vm,
+    name: *const c_char,
+    value: *const c_char,
+) -> evmc_set_option_result {
     if vm.is_null() || name.is_null() {
         return evmc_set_option_result::EVMC_SET_OPTION_INVALID_NAME;
     }
@@ -170,13 +244,15 @@ unsafe extern "C" fn set_option(
             };
         }
         "engine" => {
-            let backend = match value {
-                Some("interpreter") => Some(vm.interpreter.clone()),
-                #[cfg(feature = "aot")]
-                Some("aot") => aot_backend(vm),
-                _ => None,
+            let selected = vm
+                .engines
+                .lock()
+                .is_ok_and(|mut engines| engines.select(value.unwrap_or("")));
+            return if selected {
+                evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+            } else {
+                evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE
             };
-            return select(vm, backend);
         }
         #[cfg(feature = "aot")]
         "aot_cache_dir" => return set_aot_cache_dir(vm, value),
@@ -191,35 +267,7 @@ unsafe extern "C" fn set_option(
     }
 }
 
-/// Makes `backend` the VM's execution path; `None` (an engine that cannot be built) is
-/// an invalid value.
-fn select(vm: &SsvmVm, backend: Option<Backend>) -> evmc_set_option_result {
-    match (backend, vm.backend.lock()) {
-        (Some(backend), Ok(mut current)) => {
-            *current = backend;
-            evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
-        }
-        _ => evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE,
-    }
-}
-
-/// The VM's AOT engine, built with its cache directory if there is none yet.
-#[cfg(feature = "aot")]
-fn aot_backend(vm: &SsvmVm) -> Option<Backend> {
-    let mut aot = vm.aot.lock().ok()?;
-    if aot.backend.is_none() {
-        let options = ssvm_engine::aot::AotOptions {
-            cache_dir: aot.cache_dir.clone(),
-            ..Default::default()
-        };
-        let engine = ssvm_engine::aot::AotEngine::new(options).ok()?;
-        aot.backend = Some(Backend::Aot(Arc::new(engine)));
-    }
-    aot.backend.clone()
-}
-
-/// Sets the AOT cache directory (created if missing) and drops the AOT engine built
-/// without it; when `engine=aot` is selected, the engine is rebuilt at once.
+/// Sets the AOT cache directory (created if missing; see [`Engines::set_cache_dir`]).
 #[cfg(feature = "aot")]
 fn set_aot_cache_dir(vm: &SsvmVm, value: Option<&str>) -> evmc_set_option_result {
     let Some(dir) = value.filter(|dir| !dir.is_empty()).map(PathBuf::from) else {
@@ -228,22 +276,15 @@ fn set_aot_cache_dir(vm: &SsvmVm, value: Option<&str>) -> evmc_set_option_result
     if std::fs::create_dir_all(&dir).is_err() || !dir.is_dir() {
         return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
     }
-    let Ok(mut aot) = vm.aot.lock() else {
-        return evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE;
-    };
-    *aot = Aot {
-        backend: None,
-        cache_dir: Some(dir),
-    };
-    drop(aot);
-    let on_aot = vm
-        .backend
+    if vm
+        .engines
         .lock()
-        .is_ok_and(|backend| matches!(*backend, Backend::Aot(_)));
-    if on_aot {
-        return select(vm, aot_backend(vm));
+        .is_ok_and(|mut engines| engines.set_cache_dir(dir))
+    {
+        evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
+    } else {
+        evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE
     }
-    evmc_set_option_result::EVMC_SET_OPTION_SUCCESS
 }
 
 /// A result with a status and no output.
@@ -379,7 +420,7 @@ unsafe fn execute_checked(
     // SAFETY: the host's interface and context stay valid during `execute`.
     let mut engine_host = unsafe { host::EvmcHost::new(interface, context) };
     // Cloned (an `Arc`) so that the lock is not held while nested calls re-enter the VM.
-    let Ok(backend) = vm.backend.lock().map(|backend| backend.clone()) else {
+    let Ok(backend) = vm.engines.lock().map(|engines| engines.selected.clone()) else {
         return internal_error();
     };
     to_evmc_result(backend.execute(&config, &mut engine_host, &message, code))

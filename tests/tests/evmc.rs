@@ -347,6 +347,7 @@ fn options_change_behaviour() {
     let cache = std::env::temp_dir().join(format!("ssvm-evmc-aot-{}", std::process::id()));
     let engine = ("engine", "aot");
     let directory = ("aot_cache_dir", cache.to_str().unwrap());
+    let mut artifact = None;
     for (run, options) in [
         ("compiles", [engine, directory]),
         ("loads", [directory, engine]),
@@ -359,8 +360,20 @@ fn options_change_behaviour() {
             );
         }
         assert_eq!(gas_used(&vm, &mut world), metered, "aot that {run}");
-        let artifacts = std::fs::read_dir(&cache).unwrap().count();
-        assert_eq!(artifacts, 1, "one compiled contract on disk");
+        let artifacts: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                (entry.path(), entry.metadata().unwrap().modified().unwrap())
+            })
+            .collect();
+        assert_eq!(artifacts.len(), 1, "one compiled contract on disk");
+        // The second instance loads the artifact the first wrote, untouched.
+        assert_eq!(
+            *artifact.get_or_insert(artifacts[0].clone()),
+            artifacts[0],
+            "{run}"
+        );
     }
     std::fs::remove_dir_all(&cache).ok();
     assert_eq!(

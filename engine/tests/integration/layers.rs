@@ -42,10 +42,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The code of a file without comments and without its test module (`mod tests`
 /// under `#[cfg(test)]` or `#[cfg(all(test, ..))]`).
 fn code_of(source: &str) -> String {
-    let test_module = ["#[cfg(test)]\nmod tests", "#[cfg(all(test,"]
-        .iter()
-        .filter_map(|marker| source.find(marker))
-        .min();
+    let test_module = source.match_indices("\nmod tests").find_map(|(at, _)| {
+        let attribute = source[..at].rfind('\n').map_or(0, |start| start + 1);
+        let line = &source[attribute..at];
+        (line == "#[cfg(test)]" || line.starts_with("#[cfg(all(test,")).then_some(attribute)
+    });
     let source = match test_module {
         Some(at) => &source[..at],
         None => source,

@@ -397,7 +397,7 @@ fn call_depth_is_limited_to_1024(path: Path) {
     // Each nested execution takes 4-8 KiB of native stack (measured: 1024 levels fit
     // in 8 MiB, not in 4 MiB); run on a thread with room to spare.
     let handle = std::thread::Builder::new()
-        .stack_size(16 << 20)
+        .stack_size(64 << 20)
         .spawn(move || {
             let code = ssvm_contracts::probes::RECURSE.to_vec();
             let mut host = host(path, GasSchedule::HERA_UNMETERED);
