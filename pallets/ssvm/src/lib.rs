@@ -72,6 +72,7 @@ use alloc::vec::Vec;
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::dispatch::{DispatchErrorWithPostInfo, PostDispatchInfo};
 use frame_support::pallet_prelude::*;
+use frame_support::storage::{TransactionOutcome, with_transaction};
 use frame_support::traits::fungible::{Inspect, Mutate};
 use frame_support::traits::tokens::{Fortitude, Preservation};
 use scale_info::TypeInfo;
@@ -553,6 +554,51 @@ impl<T: Config> Pallet<T> {
             return Some(Vec::new());
         }
         PristineCode::<T>::get(info.code_hash).map(|code| code.into_inner())
+    }
+
+    /// The smallest gas limit, at most [`Config::MaxGasLimit`], with which `execute`
+    /// (a [`Pallet::bare_call`] or [`Pallet::bare_deploy`] with the given limit)
+    /// succeeds; `None` when it fails even with the maximum. What a client should send
+    /// as the limit: the gas a call uses can be less than the limit it needs, because
+    /// of the 1/64 kept back at every nested call (EIP-150), the stipend a value
+    /// transfer adds, and the refund given only at the end.
+    ///
+    /// A binary search, as geth's `eth_estimateGas`, starting with `hint` (the gas the
+    /// dry run used): every probe runs in a storage layer that is rolled back, so
+    /// nothing changes, and, like a dispatched extrinsic, in one layer of its own.
+    /// About 25 executions for the maximum gas limit.
+    pub fn gas_required(
+        hint: u64,
+        mut execute: impl FnMut(u64) -> Result<Executed, DispatchError>,
+    ) -> Option<u64> {
+        let mut succeeds = |gas_limit: u64| {
+            with_transaction(|| {
+                let success = execute(gas_limit)
+                    .is_ok_and(|executed| executed.report.status == ExecStatus::Success);
+                TransactionOutcome::Rollback(Ok::<_, DispatchError>(success))
+            })
+            .unwrap_or(false)
+        };
+        let max = T::MaxGasLimit::get();
+        // `low` has not been tried or fails; `high` succeeds.
+        let (mut low, mut high) = (0, max);
+        let hint = hint.min(max);
+        if succeeds(hint) {
+            high = hint;
+        } else if succeeds(max) {
+            low = hint + 1;
+        } else {
+            return None;
+        }
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if succeeds(middle) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        Some(high)
     }
 
     /// The pallet error for a module the engine rejects (the details go to the log).

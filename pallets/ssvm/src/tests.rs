@@ -929,3 +929,115 @@ fn dispatch_results_are_plain_for_map_account() {
         assert!(ssvm_events().is_empty());
     });
 }
+
+/// `gas_required` of a call of `input` to `dest` by ALICE, with its dry run's gas used.
+fn required_for_call(dest: H160, input: &[u8], value: u128) -> (Option<u64>, u64) {
+    let dry = dry_call(&ALICE, dest, input);
+    let required = Ssvm::gas_required(dry.gas_used, |gas| {
+        Ssvm::bare_call(ALICE, dest, input.to_vec(), value, gas)
+    });
+    (required, dry.gas_used)
+}
+
+/// The status of a dispatched call with `gas`, rolled back.
+fn status_with_gas(dest: H160, input: &[u8], value: u128, gas: u64) -> ExecStatus {
+    with_transaction(|| {
+        let (status, ..) = call_with(&ALICE, dest, input, value, gas);
+        TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(status))
+    })
+    .expect("rolled back")
+}
+
+#[test]
+fn gas_required_is_the_smallest_limit_that_succeeds() {
+    new_test_ext().execute_with(|| {
+        let caller = deploy(&ALICE, CALLER);
+        let counter = deploy(&ALICE, COUNTER);
+        let token = deploy(&ALICE, ERC20);
+        let bob = EthereumAddressMapping::to_address(&BOB);
+        // Set a slot of the caller so that clearing it earns a refund.
+        let mut set = vec![7u8];
+        set.extend_from_slice(&[5; 32]);
+        set.extend_from_slice(&[9; 32]);
+        call(&ALICE, caller, &set);
+        let mut clear = vec![7u8];
+        clear.extend_from_slice(&[5; 32]);
+        clear.extend_from_slice(&[0; 32]);
+        // CALLER op 4: create with the init code that follows the value.
+        let mut create = vec![4u8];
+        create.extend_from_slice(&0u128.to_be_bytes());
+        create.extend_from_slice(ERC20);
+        // (name, contract, input, value, whether it needs more gas than it uses)
+        let cases = [
+            (
+                "ERC20 transfer",
+                token,
+                abi(TRANSFER, &[address_word(bob), word(7)]),
+                0,
+                false,
+            ),
+            ("nested call", caller, caller_input(1, counter, 0), 0, false),
+            // A value transfer adds the 2300 stipend to the callee's gas.
+            (
+                "nested call with value",
+                caller,
+                caller_input(1, counter, 1),
+                10,
+                false,
+            ),
+            // A create forwards all but 1/64 of the gas left and the ERC20's
+            // constructor uses most of it: the 1/64 kept back is gas the caller must
+            // have but does not use.
+            ("nested create", caller, create, 0, true),
+            // The refund is given at the end: the call needs the gas before it.
+            ("storage clear (refund)", caller, clear, 0, true),
+        ];
+        for (name, dest, input, value, needs_more) in cases {
+            let (required, used) = required_for_call(dest, &input, value);
+            let required = required.unwrap_or_else(|| panic!("{name}: succeeds"));
+            assert_eq!(
+                status_with_gas(dest, &input, value, required),
+                ExecStatus::Success,
+                "{name} with gas_required {required}"
+            );
+            assert_ne!(
+                status_with_gas(dest, &input, value, required - 1),
+                ExecStatus::Success,
+                "{name} with one gas less than {required}"
+            );
+            if needs_more {
+                assert!(required > used, "{name}: required {required}, used {used}");
+            } else {
+                assert!(required >= used, "{name}: required {required}, used {used}");
+            }
+        }
+        // A call that fails even with the maximum has no gas requirement.
+        assert_eq!(required_for_call(token, &[1, 2], 0).0, None);
+    });
+}
+
+#[test]
+fn gas_required_of_a_deploy() {
+    new_test_ext().execute_with(|| {
+        let dry = with_transaction(|| {
+            let report = Ssvm::bare_deploy(BOB, ERC20.to_vec(), 0, GAS, None).map(|e| e.report);
+            TransactionOutcome::Rollback(report)
+        })
+        .expect("dry run");
+        let required = Ssvm::gas_required(dry.gas_used, |gas| {
+            Ssvm::bare_deploy(BOB, ERC20.to_vec(), 0, gas, None)
+        })
+        .expect("the deploy succeeds");
+        let deploy_with_gas = |gas| {
+            with_transaction(|| {
+                System::reset_events();
+                Ssvm::deploy(RuntimeOrigin::signed(BOB), ERC20.to_vec(), 0, gas, None)
+                    .expect("dispatches");
+                TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(receipt().0))
+            })
+            .expect("rolled back")
+        };
+        assert_eq!(deploy_with_gas(required), ExecStatus::Success);
+        assert_ne!(deploy_with_gas(required - 1), ExecStatus::Success);
+    });
+}
