@@ -210,7 +210,7 @@ impl_runtime_apis! {
             value: Balance,
             gas_limit: u64,
         ) -> Result<ExecReport, DispatchError> {
-            Ssvm::bare_call(origin, dest, input, value, gas_limit).map(|executed| executed.report)
+            Ssvm::dry_run_call(origin, dest, input, value, gas_limit)
         }
 
         fn deploy(
@@ -220,8 +220,7 @@ impl_runtime_apis! {
             gas_limit: u64,
             salt: Option<H256>,
         ) -> Result<ExecReport, DispatchError> {
-            Ssvm::bare_deploy(origin, init_code, value, gas_limit, salt)
-                .map(|executed| executed.report)
+            Ssvm::dry_run_deploy(origin, init_code, value, gas_limit, salt)
         }
 
         fn storage(contract: H160, key: H256) -> Option<H256> {

@@ -1,7 +1,8 @@
 // The dev chain end to end through @polkadot/api: a node started with
 // `--dev --tmp --instant-seal` on free ports; the ERC20 contract deployed, called and
 // queried; native value sent to a contract and back; invalid modules rejected with a
-// readable error; the runtime's call-depth and memory limits probed on-chain.
+// readable error; the runtime's call-depth and memory limits probed on-chain; the dry
+// run's gasRequired sent as the limit.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -180,6 +181,35 @@ describe('dev chain (instant seal)', () => {
       .data[1].toBigInt();
     assert.equal(await freeBalance(api, callerAccount), 0n);
     assert.equal(await freeBalance(api, alice.address), aliceBefore + 3n * UNIT - fee);
+  });
+
+  test('sending the dry run\'s gasRequired as the limit succeeds', async () => {
+    const deployed = await submit(api, api.tx.ssvm.deploy(u8aToHex(contract('caller')), 0, GAS, null), alice);
+    const caller = deployed.ssvm.find((e) => e.method === 'Deployed').contract.toHex();
+    const key = new Uint8Array(32).fill(5);
+    // CALLER op 7 stores a word, op 4 creates with the init code after a 16-byte value.
+    const store = (value) => u8aToHex(new Uint8Array([7, ...key, ...new Uint8Array(32).fill(value)]));
+    await submit(api, api.tx.ssvm.call(caller, store(9), 0, GAS), alice);
+    const cases = [
+      ['ERC20 transfer', token, u8aToHex(abi(TRANSFER, addressWord(bobAddress), word(1)))],
+      // The create keeps 1/64 of the gas back; clearing a slot earns a refund at the end:
+      // both need more gas than they use.
+      ['nested create', caller, u8aToHex(new Uint8Array([4, ...new Uint8Array(16), ...contract('erc20')]))],
+      ['storage clear (refund)', caller, store(0)],
+    ];
+    for (const [name, dest, input] of cases) {
+      const dry = (await api.call.ssvmApi.call(alice.address, dest, input, 0, GAS)).asOk;
+      assert.equal(dry.status.type, 'Success', name);
+      const required = dry.gasRequired.unwrap().toBigInt();
+      const used = dry.gasUsed.toBigInt();
+      console.log(`# ${name}: gasUsed ${used}, gasRequired ${required}`);
+      assert.ok(required >= used, name);
+      if (name !== 'ERC20 transfer') assert.ok(required > used, `${name} needs more than it uses`);
+      const short = (await api.call.ssvmApi.call(alice.address, dest, input, 0, required - 1n)).asOk;
+      assert.notEqual(short.status.type, 'Success', `${name} with one gas less`);
+      const sent = await submit(api, api.tx.ssvm.call(dest, input, 0, required), alice);
+      assert.equal(sent.ssvm.find((e) => e.method === 'Called').status.type, 'Success', name);
+    }
   });
 
   test('an invalid module fails with a readable error', async () => {

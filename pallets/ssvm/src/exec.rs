@@ -261,6 +261,7 @@ impl<T: Config> Ext<T> {
                 Vec::new()
             },
             storage_changes,
+            gas_required: None,
         }
     }
 

@@ -556,6 +556,47 @@ impl<T: Config> Pallet<T> {
         PristineCode::<T>::get(info.code_hash).map(|code| code.into_inner())
     }
 
+    /// The dry run of [`Pallet::bare_call`] (what the runtime API runs): its report,
+    /// with [`ExecReport::gas_required`], and nothing committed.
+    pub fn dry_run_call(
+        origin: T::AccountId,
+        dest: H160,
+        input: Vec<u8>,
+        value: BalanceOf<T>,
+        gas_limit: u64,
+    ) -> Result<ExecReport, DispatchError> {
+        Self::dry_run(gas_limit, |gas| {
+            Self::bare_call(origin.clone(), dest, input.clone(), value, gas)
+        })
+    }
+
+    /// The dry run of [`Pallet::bare_deploy`] (what the runtime API runs): its report,
+    /// with [`ExecReport::gas_required`], and nothing committed.
+    pub fn dry_run_deploy(
+        origin: T::AccountId,
+        init_code: Vec<u8>,
+        value: BalanceOf<T>,
+        gas_limit: u64,
+        salt: Option<H256>,
+    ) -> Result<ExecReport, DispatchError> {
+        Self::dry_run(gas_limit, |gas| {
+            Self::bare_deploy(origin.clone(), init_code.clone(), value, gas, salt)
+        })
+    }
+
+    /// Runs `execute` with `gas_limit` and then finds its gas requirement, all rolled
+    /// back.
+    fn dry_run(
+        gas_limit: u64,
+        mut execute: impl FnMut(u64) -> Result<Executed, DispatchError>,
+    ) -> Result<ExecReport, DispatchError> {
+        let mut report = with_transaction(|| {
+            TransactionOutcome::Rollback(execute(gas_limit).map(|executed| executed.report))
+        })?;
+        report.gas_required = Self::gas_required(report.gas_used, execute);
+        Ok(report)
+    }
+
     /// The smallest gas limit, at most [`Config::MaxGasLimit`], with which `execute`
     /// (a [`Pallet::bare_call`] or [`Pallet::bare_deploy`] with the given limit)
     /// succeeds; `None` when it fails even with the maximum. What a client should send

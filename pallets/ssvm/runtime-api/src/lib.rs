@@ -83,6 +83,11 @@ pub struct ExecReport {
     pub logs: Vec<ContractLog>,
     /// Distinct storage slots written (0 unless the execution succeeded).
     pub storage_changes: u32,
+    /// Dry runs only: the smallest gas limit with which the same execution succeeds,
+    /// the limit to send (it can exceed `gas_used`: a nested call keeps 1/64 of the gas
+    /// back and refunds come at the end). `None` when no limit up to the chain's
+    /// maximum succeeds, and in reports of dispatched executions.
+    pub gas_required: Option<u64>,
 }
 
 /// A contract's code. (A struct rather than a bare `Vec<u8>`: Polkadot.js decodes a
@@ -96,7 +101,9 @@ pub struct ContractCode {
 }
 
 sp_api::decl_runtime_apis! {
-    /// Dry runs and state queries of `pallet-ssvm`.
+    /// Dry runs and state queries of `pallet-ssvm`. Version 2: reports carry
+    /// `gas_required`.
+    #[api_version(2)]
     pub trait SsvmApi<AccountId, Balance> where
         AccountId: Codec,
         Balance: Codec,
