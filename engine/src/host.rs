@@ -152,8 +152,12 @@ impl ExecutionResult {
     /// all its gas this way).
     pub fn success(gas_left: u64) -> ExecutionResult {
         ExecutionResult {
+            status: Status::Success,
+            output: Vec::new(),
             gas_left,
-            ..ExecutionResult::failed(Status::Success)
+            gas_refund: 0,
+            create_address: None,
+            failure: None,
         }
     }
 

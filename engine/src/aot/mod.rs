@@ -39,13 +39,13 @@ pub use instrument::InstrumentError;
 
 use crate::execution::eei;
 use crate::execution::run::conclude;
-use crate::execution::{Env, Halt, Trap, charge_declared_pages};
+use crate::execution::{Env, Halt, charge_declared_pages};
 use crate::gas::GasSchedule;
 use crate::host::{ExecutionResult, Host, Message};
 use crate::imports::{BIGNUM_FUNCTIONS, DEBUG_FUNCTIONS, EEI_FUNCTIONS, HostFunction, Import};
 use crate::limits::{MAX_MEMORY_PAGES, WASM_PAGE_SIZE};
 use crate::module::Module;
-use crate::types::{Config, ModuleKind, Status, ValueType};
+use crate::types::{Config, ModuleKind, Status, Trap, ValueType};
 use crate::validation::ValidationError;
 
 /// Bytes of native stack compiled code may use (wasmtime's `max_wasm_stack`): far above

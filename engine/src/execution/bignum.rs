@@ -14,10 +14,11 @@
 //!
 //! Arithmetic uses `ruint` (see BENCHMARKS.md for the comparison with primitive-types).
 
-use super::{Env, Halt, Trap, memory};
+use super::{Env, Halt, memory};
 use crate::gas::BignumCosts;
 use crate::host::{Host, U256};
 use crate::imports::{BIGNUM_FUNCTIONS, BignumFunction};
+use crate::types::Trap;
 
 fn load(memory: &[u8], ptr: u64) -> Result<U256, Trap> {
     let range = memory::range(ptr, 32, memory.len()).ok_or(Trap::InvalidMemoryAccess)?;

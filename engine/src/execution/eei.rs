@@ -13,13 +13,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Env, Halt, Trap, bignum, memory};
+use super::{Env, Halt, bignum, memory};
 use crate::gas::{EeiCosts, GasSchedule, words};
 use crate::host::{Address, Bytes32, CallKind, ExecutionResult, Host, Message, U256};
 use crate::imports::{DEBUG_FUNCTIONS, DebugFunction, EEI_FUNCTIONS, EeiFunction, HostFunction};
 use crate::limits::{BLOCK_HASH_HISTORY, MAX_CONTRACT_CALL_DEPTH, MAX_LOG_TOPICS};
 use crate::module::Module;
-use crate::types::{Status, keccak256};
+use crate::types::{Status, Trap, keccak256};
 
 // ---------------------------------------------------------------- memory helpers
 

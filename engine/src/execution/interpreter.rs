@@ -26,11 +26,12 @@
 use alloc::vec::Vec;
 
 use super::numeric::*;
-use super::{Env, Halt, Instance, Trap, memory};
+use super::{Env, Halt, Instance, memory};
 use crate::host::Host;
 use crate::ir::{Op, Slot};
 use crate::limits::{MAX_CALL_DEPTH, MAX_VALUE_STACK, WASM_PAGE_SIZE};
 use crate::module::{FuncMeta, Module};
+use crate::types::Trap;
 
 /// A suspended caller.
 #[derive(Copy, Clone, Debug)]

@@ -22,7 +22,7 @@ use crate::gas::GasSchedule;
 use crate::host::{Host, Message};
 use crate::limits::{MAX_MEMORY_PAGES, WASM_PAGE_SIZE};
 use crate::module::{Module, SegmentMode};
-pub use crate::types::Trap;
+use crate::types::Trap;
 
 /// How a run of the interpreter loop ended other than by returning.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

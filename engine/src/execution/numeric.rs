@@ -1,6 +1,6 @@
 //! Integer operations that can trap, with Wasm semantics.
 
-use super::Trap;
+use crate::types::Trap;
 
 macro_rules! division {
     ($div_s:ident, $div_u:ident, $rem_s:ident, $rem_u:ident, $u:ty, $s:ty) => {

@@ -4,10 +4,10 @@
 use alloc::vec::Vec;
 
 use super::interpreter::{self, Stack};
-use super::{Env, Halt, Instance, Trap, eei};
+use super::{Env, Halt, Instance, eei};
 use crate::host::{ExecutionResult, Host, Message};
 use crate::module::Module;
-use crate::types::{Config, Status};
+use crate::types::{Config, Status, Trap};
 use crate::validation::ValidationError;
 
 /// Executes `code` for `message`: validates it, runs `main`, and applies the deploy
